@@ -1,0 +1,664 @@
+"""The claim services: the only writers of a claim's status.
+
+Each service locks the claim row, checks the transition against
+``claims.lifecycle.ALLOWED_TRANSITIONS``, saves with ``update_fields``, and in
+the same transaction writes the audit event naming the actor (``None`` is the
+system) and the customer's email to the outbox. A refused request raises a
+``ClaimError`` and changes nothing.
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from claims.errors import ClaimError, InvalidTransition, NotEligible
+from claims.lifecycle import Status, can_transition
+from claims.models import (
+    OPEN_STATUS_VALUES,
+    Claim,
+    ClaimEvent,
+    ClaimKind,
+    ClaimPhoto,
+    Inspection,
+    Message,
+    OrderLine,
+    Outcome,
+    RejectReason,
+    User,
+)
+from claims.outbox import record_notification
+from claims.selectors import claimable_quantity
+from policies.calendar import load_business_calendar
+from policies.dates import promised_dates
+from policies.eligibility import (
+    Declaration,
+    return_eligibility,
+    return_requires_photos,
+    warranty_eligibility,
+)
+from policies.reasons import (
+    DefectCategory,
+    ReturnReason,
+    ShippingPayer,
+    return_shipping_payer,
+    warranty_shipping_payer,
+)
+from policies.terms import Terms, current_terms
+
+MAX_PHOTOS_PER_CLAIM = 8
+
+# --- Building blocks ------------------------------------------------------------
+
+
+def _log_event(
+    *,
+    claim: Claim,
+    kind: str,
+    actor: User | None,
+    from_status: str = "",
+    to_status: str = "",
+    note: str = "",
+    data: dict[str, Any] | None = None,
+    customer_visible: bool = True,
+) -> ClaimEvent:
+    return ClaimEvent.objects.create(
+        claim=claim,
+        kind=kind,
+        actor=actor,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
+        data=data or {},
+        customer_visible=customer_visible,
+    )
+
+
+def _notify_customer(
+    *, claim: Claim, template_key: str, event: ClaimEvent, context: dict[str, Any] | None = None
+) -> None:
+    record_notification(
+        template_key=template_key,
+        recipient=claim.order_line.order.customer.email,
+        unique_key=f"{template_key}:{claim.pk}:{event.pk}",
+        claim=claim,
+        context=context,
+    )
+
+
+def _lock(claim: Claim) -> Claim:
+    return (
+        Claim.objects.select_for_update(of=("self",))
+        .select_related("order_line__order__customer", "order_line__product")
+        .get(pk=claim.pk)
+    )
+
+
+def _change_status(
+    *,
+    claim: Claim,
+    to: Status,
+    actor: User | None,
+    action: str,
+    changes: dict[str, Any] | None = None,
+    guard: Callable[[Claim], None] | None = None,
+    note: str = "",
+    data: dict[str, Any] | None = None,
+    customer_visible: bool = True,
+    notify: str | None = None,
+    notify_context: dict[str, Any] | None = None,
+) -> Claim:
+    """Lock, check, save, log and notify: the one path by which a status changes.
+
+    ``action`` names the step for the refusal message ("approved", "cancelled").
+    ``guard`` runs on the locked row and raises ``ClaimError`` to refuse.
+    """
+    with transaction.atomic():
+        locked = _lock(claim)
+        if not can_transition(locked.status, to):
+            raise InvalidTransition(
+                _("Claim %(rma)s is “%(status)s”, so it cannot be %(action)s.")
+                % {"rma": locked.rma_number, "status": locked.get_status_display(), "action": action}
+            )
+        if guard is not None:
+            guard(locked)
+        from_status = locked.status
+        locked.status = to
+        for field_name, value in (changes or {}).items():
+            setattr(locked, field_name, value)
+        locked.save(update_fields=["status", *(changes or {}), "updated_at"])
+        event = _log_event(
+            claim=locked,
+            kind=to,
+            actor=actor,
+            from_status=from_status,
+            to_status=to,
+            note=note,
+            data=data,
+            customer_visible=customer_visible,
+        )
+        if notify:
+            _notify_customer(claim=locked, template_key=notify, event=event, context=notify_context)
+    claim.refresh_from_db()
+    return claim
+
+
+def _ensure_owner_or_staff(claim: Claim, actor: User) -> None:
+    if not actor.is_staff and claim.order_line.order.customer_id != actor.pk:
+        raise ClaimError(_("Only the customer who filed this claim, or care staff, can do this."))
+
+
+def _terms_of(claim: Claim) -> Terms:
+    return Terms.from_snapshot(claim.policy_terms)
+
+
+# --- Filing ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClaimRequest:
+    """What a customer (or staff on the customer's behalf) asks for."""
+
+    order_line: OrderLine
+    kind: ClaimKind
+    quantity: int
+    description: str
+    declaration: Declaration
+    return_reason: ReturnReason | None = None
+    defect_category: DefectCategory | None = None
+
+
+def check_claim_request(
+    request: ClaimRequest, *, photo_count: int, today: date, terms: Terms
+) -> ShippingPayer:
+    """Every rule a new claim must meet (R1–R4, W1–W5, RP2, WP2); returns the provisional payer.
+
+    Raises ``NotEligible`` with an error for each failing input.
+    """
+    errors: dict[str, str] = {}
+    order = request.order_line.order
+    if not request.description.strip():
+        errors["description"] = _("Describe the problem in a few words.")
+    available = claimable_quantity(request.order_line)
+    if request.quantity < 1:
+        errors["quantity"] = _("The quantity must be at least 1.")
+    elif request.quantity > available:
+        errors["quantity"] = _("At most %(count)d of this item can still be claimed.") % {"count": available}
+    if photo_count > MAX_PHOTOS_PER_CLAIM:
+        errors["photos"] = _("At most %(count)d photos per claim.") % {"count": MAX_PHOTOS_PER_CLAIM}
+
+    if request.kind == ClaimKind.RETURN:
+        if request.return_reason is None:
+            raise NotEligible(_("Choose a reason."), field_errors={"return_reason": _("Choose a reason.")})
+        verdict = return_eligibility(
+            delivered_on=order.delivered_on,
+            today=today,
+            terms=terms,
+            reason=request.return_reason,
+            declaration=request.declaration,
+        )
+        if return_requires_photos(request.return_reason) and photo_count == 0:
+            errors["photos"] = _("Add at least one photo showing the problem.")
+        payer = return_shipping_payer(request.return_reason)
+    else:
+        if request.defect_category is None:
+            raise NotEligible(
+                _("Choose a defect category."),
+                field_errors={"defect_category": _("Choose a defect category.")},
+            )
+        verdict = warranty_eligibility(
+            purchased_on=order.purchased_on, today=today, terms=terms, declaration=request.declaration
+        )
+        if photo_count == 0:
+            errors["photos"] = _("Add at least one photo of the defect (WP2).")
+        payer = warranty_shipping_payer(request.defect_category)
+
+    errors.update(verdict.problems)
+    if not verdict.eligible and not verdict.problems:
+        raise NotEligible(verdict.reason, field_errors=errors)
+    if errors:
+        raise NotEligible(
+            verdict.reason if not verdict.eligible else _("Please correct the errors below."),
+            field_errors=errors,
+        )
+    return payer
+
+
+@transaction.atomic
+def submit_claim(
+    *, request: ClaimRequest, actor: User, photos: Sequence[ClaimPhoto] = (), today: date | None = None
+) -> Claim:
+    """File a claim for the order line's customer; staff filing for a customer are recorded (RP1, WP1)."""
+    line = (
+        OrderLine.objects.select_for_update().select_related("order__customer").get(pk=request.order_line.pk)
+    )
+    customer = line.order.customer
+    if not actor.is_staff and actor.pk != customer.pk:
+        raise ClaimError(_("This order belongs to another customer."))
+    if any(photo.claim_id is not None or photo.owner_id not in (customer.pk, actor.pk) for photo in photos):
+        raise ClaimError(_("One of the photos belongs elsewhere; upload it again."))
+    if Claim.objects.filter(order_line=line, status__in=OPEN_STATUS_VALUES).exists():
+        raise NotEligible(_("This item already has an open claim; follow it on its page."))
+
+    terms = current_terms()
+    today = today or timezone.localdate()
+    request = replace(request, order_line=line)
+    payer = check_claim_request(request, photo_count=len(photos), today=today, terms=terms)
+    declaration = request.declaration
+    try:
+        with transaction.atomic():
+            claim = Claim.objects.create(
+                kind=request.kind,
+                order_line=line,
+                quantity=request.quantity,
+                return_reason=request.return_reason or "",
+                defect_category=request.defect_category or "",
+                description=request.description.strip(),
+                declared_intact_unused_packaged=declaration.intact_unused_packaged,
+                declared_no_user_damage=declaration.no_user_damage,
+                declared_all_accessories_included=declaration.all_accessories_included,
+                declared_not_dropped_or_mishandled=declaration.not_dropped_or_mishandled,
+                declared_no_third_party_repair=declaration.no_third_party_repair,
+                shipping_payer=payer,
+                policy_terms=terms.as_snapshot(),
+                filed_by=actor if actor.is_staff else None,
+            )
+    except IntegrityError as error:  # claim_one_open_per_order_line, raced by a double submit
+        raise NotEligible(_("This item already has an open claim; follow it on its page.")) from error
+    claim.rma_number = f"RMA-{timezone.localdate(claim.submitted_at).year}-{claim.pk:06d}"
+    claim.save(update_fields=["rma_number"])
+    ClaimPhoto.objects.filter(pk__in=[photo.pk for photo in photos]).update(claim=claim)
+    event = _log_event(
+        claim=claim,
+        kind=Status.SUBMITTED,
+        actor=actor,
+        to_status=Status.SUBMITTED,
+        data={"filed_by_staff": actor.is_staff, "shipping_payer": payer},
+    )
+    _notify_customer(claim=claim, template_key="submitted", event=event)
+    return claim
+
+
+# --- Review ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_info(*, claim: Claim, actor: User, question: str) -> Claim:
+    """Care asks the customer a question; the claim waits for the answer."""
+    if not question.strip():
+        raise ClaimError(_("Write the question for the customer."), field_errors={"question": _("Required.")})
+    claim = _change_status(
+        claim=claim,
+        to=Status.INFO_REQUESTED,
+        actor=actor,
+        action=_("sent a question"),
+        changes={"info_requested_at": timezone.now(), "info_reminder_sent_at": None},
+        note=question.strip(),
+        notify="info_requested",
+        notify_context={"question": question.strip()},
+    )
+    Message.objects.create(claim=claim, author=actor, kind=Message.Kind.QUESTION, body=question.strip())
+    return claim
+
+
+@transaction.atomic
+def answer_info_request(
+    *, claim: Claim, actor: User, answer: str, photos: Sequence[ClaimPhoto] = ()
+) -> Claim:
+    """The customer answers care's question; the claim goes back to review."""
+    _ensure_owner_or_staff(claim, actor)
+    if not answer.strip():
+        raise ClaimError(_("Write your answer."), field_errors={"answer": _("Required.")})
+    if claim.photos.count() + len(photos) > MAX_PHOTOS_PER_CLAIM:
+        raise ClaimError(
+            _("At most %(count)d photos per claim.") % {"count": MAX_PHOTOS_PER_CLAIM},
+            field_errors={"photos": _("Too many photos.")},
+        )
+    claim = _change_status(
+        claim=claim, to=Status.SUBMITTED, actor=actor, action=_("answered"), note=answer.strip()
+    )
+    Message.objects.create(claim=claim, author=actor, kind=Message.Kind.ANSWER, body=answer.strip())
+    ClaimPhoto.objects.filter(pk__in=[photo.pk for photo in photos], claim__isnull=True).update(
+        claim=claim, stage=ClaimPhoto.Stage.ANSWER
+    )
+    return claim
+
+
+@transaction.atomic
+def add_internal_note(*, claim: Claim, actor: User, body: str) -> Message:
+    """A note between staff; the customer never sees it."""
+    if not body.strip():
+        raise ClaimError(_("Write the note."), field_errors={"body": _("Required.")})
+    message = Message.objects.create(
+        claim=claim, author=actor, kind=Message.Kind.INTERNAL_NOTE, body=body.strip()
+    )
+    _log_event(claim=claim, kind="internal_note", actor=actor, note=body.strip(), customer_visible=False)
+    return message
+
+
+def approve_claim(
+    *,
+    claim: Claim,
+    actor: User,
+    shipping_payer: ShippingPayer | None = None,
+    payer_override_reason: str = "",
+) -> Claim:
+    """Approve with shipping instructions: the destination follows the kind, the payer the reason (R6).
+
+    Care may override the computed payer, with a reason.
+    """
+    terms = _terms_of(claim)
+    payer = ShippingPayer(shipping_payer or claim.shipping_payer)
+    overridden = payer != claim.shipping_payer
+    if overridden and not payer_override_reason.strip():
+        raise ClaimError(
+            _("Say why the shipping payer differs from the policy."),
+            field_errors={"payer_override_reason": _("Required when you change who pays.")},
+        )
+    destination = terms.warehouse_address if claim.kind == ClaimKind.RETURN else terms.warranty_center_address
+    changes: dict[str, Any] = {"approved_at": timezone.now(), "shipping_payer": payer}
+    if overridden:
+        changes["shipping_payer_note"] = payer_override_reason.strip()
+    claim = _change_status(
+        claim=claim,
+        to=Status.APPROVED,
+        actor=actor,
+        action=_("approved"),
+        changes=changes,
+        note=payer_override_reason.strip(),
+        data={"shipping_payer": payer, "payer_overridden": overridden, "destination": destination},
+        notify="approved",
+        notify_context={"destination": destination, "shipping_payer": payer},
+    )
+    return claim
+
+
+def reject_claim(*, claim: Claim, actor: User, reason: RejectReason, message: str) -> Claim:
+    """Reject with a structured reason and a message the customer reads."""
+    if not message.strip():
+        raise ClaimError(
+            _("Write a message explaining the decision to the customer."),
+            field_errors={"message": _("Required.")},
+        )
+    reason = RejectReason(reason)
+    claim = _change_status(
+        claim=claim,
+        to=Status.REJECTED,
+        actor=actor,
+        action=_("rejected"),
+        changes={"reject_reason": reason, "outcome_note": message.strip(), "closed_at": timezone.now()},
+        note=message.strip(),
+        data={"reason": reason},
+        notify="rejected",
+        notify_context={"reason": str(reason.label), "message": message.strip()},
+    )
+    return claim
+
+
+# --- Shipping -------------------------------------------------------------------
+
+
+def _not_shipped(claim: Claim) -> None:
+    if claim.shipped_on is not None:
+        raise InvalidTransition(
+            _("The parcel was marked shipped on %(day)s; contact care to stop the claim.")
+            % {"day": claim.shipped_on.isoformat()}
+        )
+
+
+@transaction.atomic
+def mark_shipped(
+    *, claim: Claim, actor: User, shipped_on: date, carrier: str = "", tracking_number: str = ""
+) -> Claim:
+    """The customer says the parcel left (RP3, WP3): recorded on the approved claim, not a status."""
+    _ensure_owner_or_staff(claim, actor)
+    locked = _lock(claim)
+    if locked.status != Status.APPROVED:
+        raise InvalidTransition(
+            _("Only an approved claim can be marked shipped; this one is “%(status)s”.")
+            % {"status": locked.get_status_display()}
+        )
+    _not_shipped(locked)
+    today = timezone.localdate()
+    approved_on = timezone.localdate(locked.approved_at) if locked.approved_at else today
+    if shipped_on > today:
+        raise ClaimError(
+            _("The date cannot be in the future."), field_errors={"shipped_on": _("In the future.")}
+        )
+    if shipped_on < approved_on:
+        raise ClaimError(
+            _("The parcel cannot have left before the claim was approved on %(day)s.")
+            % {"day": approved_on.isoformat()},
+            field_errors={"shipped_on": _("Before the approval.")},
+        )
+    locked.shipped_on = shipped_on
+    locked.carrier = carrier.strip()
+    locked.tracking_number = tracking_number.strip()
+    locked.save(update_fields=["shipped_on", "carrier", "tracking_number", "updated_at"])
+    event = _log_event(
+        claim=locked,
+        kind="shipped",
+        actor=actor,
+        data={
+            "shipped_on": shipped_on.isoformat(),
+            "carrier": locked.carrier,
+            "tracking_number": locked.tracking_number,
+        },
+    )
+    _notify_customer(claim=locked, template_key="shipped", event=event)
+    claim.refresh_from_db()
+    return claim
+
+
+def cancel_claim(*, claim: Claim, actor: User) -> Claim:
+    """The customer withdraws the claim, possible only before the parcel ships."""
+    _ensure_owner_or_staff(claim, actor)
+    claim = _change_status(
+        claim=claim,
+        to=Status.CANCELLED,
+        actor=actor,
+        action=_("cancelled"),
+        guard=_not_shipped,
+        changes={"closed_at": timezone.now()},
+        notify="cancelled",
+    )
+    return claim
+
+
+def expire_claim(*, claim: Claim, why: str) -> Claim:
+    """The system closes a claim never shipped or never answered within the policy's period."""
+    claim = _change_status(
+        claim=claim,
+        to=Status.EXPIRED,
+        actor=None,
+        action=_("expired"),
+        guard=_not_shipped,
+        changes={"closed_at": timezone.now()},
+        note=why,
+        notify="expired",
+        notify_context={"why": why},
+    )
+    return claim
+
+
+# --- Warehouse ------------------------------------------------------------------
+
+
+def receive_claim(*, claim: Claim, actor: User, received_on: date | None = None) -> Claim:
+    """The parcel arrived: day 0 of the RP4 / WP4 clock; target and deadline are fixed now."""
+    received_on = received_on or timezone.localdate()
+    terms = _terms_of(claim)
+    if claim.kind == ClaimKind.RETURN:
+        target_days, deadline_days = terms.refund_target_business_days, terms.refund_deadline_business_days
+    else:
+        target_days, deadline_days = terms.repair_target_business_days, terms.repair_deadline_business_days
+    dates = promised_dates(
+        received_on,
+        target_days=target_days,
+        deadline_days=deadline_days,
+        calendar=load_business_calendar(around=received_on),
+    )
+    claim = _change_status(
+        claim=claim,
+        to=Status.RECEIVED,
+        actor=actor,
+        action=_("marked received"),
+        changes={
+            "received_at": timezone.now(),
+            "target_on": dates.target_on,
+            "deadline_on": dates.deadline_on,
+        },
+        data={
+            "received_on": received_on.isoformat(),
+            "target_on": dates.target_on.isoformat(),
+            "deadline_on": dates.deadline_on.isoformat(),
+        },
+        notify="received",
+        notify_context={
+            "target_on": dates.target_on.isoformat(),
+            "deadline_on": dates.deadline_on.isoformat(),
+        },
+    )
+    return claim
+
+
+@dataclass(frozen=True)
+class InspectionFindings:
+    found_intact_unused_packaged: bool
+    found_no_user_damage: bool
+    found_all_accessories_included: bool
+    signs_of_user_damage: bool
+    signs_of_third_party_repair: bool
+    defect_confirmed: bool
+    shipping_damage_confirmed: bool
+
+
+def declaration_mismatches(claim: Claim, findings: InspectionFindings) -> list[str]:
+    """The points where the inspection contradicts what the customer declared."""
+    checks = [
+        ("R2", claim.declared_intact_unused_packaged, findings.found_intact_unused_packaged),
+        ("R3", claim.declared_no_user_damage, findings.found_no_user_damage),
+        ("R4", claim.declared_all_accessories_included, findings.found_all_accessories_included),
+        ("W4", claim.declared_not_dropped_or_mishandled, not findings.signs_of_user_damage),
+        ("W5", claim.declared_no_third_party_repair, not findings.signs_of_third_party_repair),
+    ]
+    return [clause for clause, declared, found in checks if declared and not found]
+
+
+@transaction.atomic
+def record_inspection(
+    *,
+    claim: Claim,
+    actor: User,
+    findings: InspectionFindings,
+    notes: str = "",
+    photos: Sequence[ClaimPhoto] = (),
+) -> Claim:
+    """Record what was found; differences from the declaration are flagged for care staff."""
+    mismatches = declaration_mismatches(claim, findings)
+    asm_owes_shipping = findings.defect_confirmed or findings.shipping_damage_confirmed  # R6
+    claim = _change_status(
+        claim=claim,
+        to=Status.INSPECTED,
+        actor=actor,
+        action=_("inspected"),
+        changes={"inspected_at": timezone.now()},
+        note=notes.strip(),
+        data={**findings.__dict__, "mismatches": mismatches, "asm_owes_shipping": asm_owes_shipping},
+        notify="inspected",
+        notify_context={"mismatches": mismatches},
+    )
+    Inspection.objects.create(
+        claim=claim, inspector=actor, notes=notes.strip(), mismatches=mismatches, **findings.__dict__
+    )
+    ClaimPhoto.objects.filter(pk__in=[photo.pk for photo in photos], claim__isnull=True).update(
+        claim=claim, stage=ClaimPhoto.Stage.INSPECTION
+    )
+    return claim
+
+
+# --- Outcome --------------------------------------------------------------------
+
+OUTCOMES_BY_KIND: dict[str, frozenset[Outcome]] = {
+    ClaimKind.RETURN: frozenset({Outcome.REFUND, Outcome.RETURNED_TO_CUSTOMER}),
+    ClaimKind.WARRANTY: frozenset({Outcome.REPLACEMENT, Outcome.REPAIR, Outcome.RETURNED_TO_CUSTOMER}),
+}
+
+
+def resolve_claim(
+    *,
+    claim: Claim,
+    actor: User,
+    outcome: Outcome,
+    note: str = "",
+    refund_amount: Decimal | None = None,
+    payment_reference: str = "",
+    shipping_reimbursement: Decimal | None = None,
+) -> Claim:
+    """Decide the outcome after inspection (RP4, RP5, WP4).
+
+    A refund needs its amount and payment reference; returning the item needs
+    the reason the customer is told (RP5). Shipping the customer paid is
+    reimbursed only where inspection confirmed ASM owed it (R6).
+    """
+    outcome = Outcome(outcome)
+    errors: dict[str, str] = {}
+    if outcome not in OUTCOMES_BY_KIND[claim.kind]:
+        errors["outcome"] = _("This outcome does not apply to a %(kind)s.") % {
+            "kind": claim.get_kind_display()
+        }
+    if outcome == Outcome.REFUND:
+        if refund_amount is None or refund_amount <= 0:
+            errors["refund_amount"] = _("Enter the amount refunded.")
+        if not payment_reference.strip():
+            errors["payment_reference"] = _("Enter the payment reference.")
+    if outcome == Outcome.RETURNED_TO_CUSTOMER and not note.strip():
+        errors["note"] = _("Tell the customer why the item is sent back (RP5).")
+    if shipping_reimbursement is not None:
+        inspection = Inspection.objects.filter(claim=claim).first()
+        owes = inspection is not None and (
+            inspection.defect_confirmed or inspection.shipping_damage_confirmed
+        )
+        if shipping_reimbursement <= 0:
+            errors["shipping_reimbursement"] = _("Enter a positive amount, or leave it empty.")
+        elif (
+            outcome == Outcome.RETURNED_TO_CUSTOMER
+            or not owes
+            or claim.shipping_payer != ShippingPayer.CUSTOMER
+        ):
+            errors["shipping_reimbursement"] = _(
+                "Shipping is reimbursed only when the customer paid it and inspection "
+                "confirmed a defect or shipping damage (R6)."
+            )
+    if errors:
+        raise ClaimError(_("Please correct the errors below."), field_errors=errors)
+    claim = _change_status(
+        claim=claim,
+        to=Status.RESOLVED,
+        actor=actor,
+        action=_("resolved"),
+        changes={
+            "outcome": outcome,
+            "outcome_note": note.strip(),
+            "refund_amount": refund_amount if outcome == Outcome.REFUND else None,
+            "payment_reference": payment_reference.strip(),
+            "shipping_reimbursement": shipping_reimbursement,
+            "closed_at": timezone.now(),
+        },
+        note=note.strip(),
+        data={
+            "outcome": outcome,
+            "refund_amount": str(refund_amount) if refund_amount is not None else None,
+            "shipping_reimbursement": str(shipping_reimbursement)
+            if shipping_reimbursement is not None
+            else None,
+        },
+        notify="resolved",
+        notify_context={"outcome": outcome, "note": note.strip()},
+    )
+    return claim

@@ -1,0 +1,44 @@
+"""The policy terms as an immutable value: what a claim snapshots when it is filed."""
+
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+from policies.models import PolicyTerms
+
+
+@dataclass(frozen=True)
+class Terms:
+    return_window_days: int = 7
+    warranty_months: int = 12
+    refund_target_business_days: int = 3
+    refund_deadline_business_days: int = 5
+    repair_target_business_days: int = 7
+    repair_deadline_business_days: int = 10
+    ship_reminder_days: int = 7
+    ship_expiry_days: int = 14
+    info_reminder_days: int = 5
+    info_expiry_days: int = 14
+    warehouse_address: str = ""
+    warranty_center_address: str = ""
+    contact_email: str = ""
+    contact_phone: str = ""
+    contact_hours: str = ""
+
+    def as_snapshot(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_snapshot(cls, snapshot: dict[str, Any]) -> "Terms":
+        """Read a stored snapshot; keys added to the terms later fall back to their defaults."""
+        known = {field.name for field in fields(cls)}
+        return cls(**{key: value for key, value in snapshot.items() if key in known})
+
+    @classmethod
+    def from_model(cls, row: PolicyTerms) -> "Terms":
+        return cls(**{field.name: getattr(row, field.name) for field in fields(cls)})
+
+
+def current_terms() -> Terms:
+    """The terms in force for a claim filed now (seeded by a data migration)."""
+    row = PolicyTerms.objects.order_by("pk").first()
+    return Terms.from_model(row) if row else Terms()

@@ -1,0 +1,33 @@
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+
+REQUIRE_SERVICES = os.environ.get("ASM_REQUIRE_SERVICES") == "1"
+
+
+def require_service(available: bool, reason: str) -> None:
+    """Skip a test whose service is missing, or fail it where CI demands every service."""
+    if available:
+        return
+    if REQUIRE_SERVICES:
+        pytest.fail(f"ASM_REQUIRE_SERVICES=1 but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_media_and_cache(settings, tmp_path: Path) -> Iterator[None]:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def postgres(db) -> None:
+    """For tests that prove something only PostgreSQL can (row locks, EXPLAIN)."""
+    from django.db import connection
+
+    require_service(connection.vendor == "postgresql", "these tests need PostgreSQL (set DATABASE_URL)")
