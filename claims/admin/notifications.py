@@ -1,0 +1,1 @@
+"""The email outbox in the admin (the background-work issue builds this out)."""
