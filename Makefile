@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Development defaults for the two commands; production leaves debug off.
 export DJANGO_DEBUG ?= true
 
-.PHONY: install run test lint typecheck security pytest fuzz clean
+.PHONY: install run test lint typecheck security pytest clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version'
@@ -26,10 +26,13 @@ lint: install
 typecheck: install
 	$(BIN)/mypy .
 
+security: install
+	$(BIN)/bandit --quiet --configfile pyproject.toml --recursive asm_portal claims policies
+
 pytest: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-test: lint typecheck pytest
+test: lint typecheck security pytest
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache .hypothesis
