@@ -64,3 +64,10 @@ def test_security_headers_on_a_page(client, settings):
     assert "frame-ancestors 'none'" in policy
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy
+
+
+def test_liveness_probe_answers_without_the_database(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.content == b"ok"
