@@ -260,6 +260,14 @@ class Claim(models.Model):
         ordering = ["-submitted_at"]
         verbose_name = _("claim")
         verbose_name_plural = _("claims")
+        # The back office's steps, one permission each (roles: claims/migrations/0003).
+        permissions = [
+            ("review_claim", "Can ask for information, approve and reject claims, and add internal notes"),
+            ("decide_outcome", "Can decide the outcome of an inspected claim"),
+            ("receive_claim", "Can mark a claim's parcel received"),
+            ("inspect_claim", "Can record the inspection of a received claim"),
+            ("view_dashboard", "Can see the deadline dashboard"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["order_line"],
