@@ -66,8 +66,8 @@ def test_security_headers_on_a_page(client, settings):
     assert "unsafe-inline" not in policy
 
 
-def test_liveness_probe_answers_without_the_database(client, django_assert_num_queries):
-    with django_assert_num_queries(0):
-        response = client.get("/healthz")
+def test_liveness_probe_answers_without_the_database(client):
+    # No django_db mark: pytest-django fails any database access in this test.
+    response = client.get("/healthz")
     assert response.status_code == 200
     assert response.content == b"ok"
