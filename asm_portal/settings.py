@@ -88,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "claims.portal.context_processors.care_contacts",
             ],
         },
     },
@@ -191,6 +192,29 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 LOGIN_URL = "portal:sign_in"
+
+# --- Portal -------------------------------------------------------------------
+# Customers sign in by a one-time link (django-sesame); staff use the admin login.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "sesame.backends.ModelBackend",
+]
+SESAME_MAX_AGE = 30 * 60  # seconds: the sign-in link expires within 30 minutes
+SESAME_ONE_TIME = True  # signing in updates last_login, which spends the link
+SESAME_TOKEN_NAME = "token"
+# Rate limits, counted in the shared cache: requests per window, per identity.
+ASM_SIGNIN_RATE_PER_EMAIL = env.int("ASM_SIGNIN_RATE_PER_EMAIL", default=5)
+ASM_SIGNIN_RATE_PER_IP = env.int("ASM_SIGNIN_RATE_PER_IP", default=30)
+ASM_SIGNIN_RATE_WINDOW_MINUTES = env.int("ASM_SIGNIN_RATE_WINDOW_MINUTES", default=15)
+ASM_CLAIM_RATE_PER_CUSTOMER = env.int("ASM_CLAIM_RATE_PER_CUSTOMER", default=10)
+ASM_CLAIM_RATE_WINDOW_MINUTES = env.int("ASM_CLAIM_RATE_WINDOW_MINUTES", default=60)
+ASM_UPLOAD_RATE_PER_CUSTOMER = env.int("ASM_UPLOAD_RATE_PER_CUSTOMER", default=80)
+ASM_UPLOAD_RATE_WINDOW_MINUTES = env.int("ASM_UPLOAD_RATE_WINDOW_MINUTES", default=60)
+# Uploads: at most 8 photos per claim (claims.services), 10 MB each (claims.photos);
+# a request with more files than this gets the friendly 400 page.
+DATA_UPLOAD_MAX_NUMBER_FILES = env.int("DATA_UPLOAD_MAX_NUMBER_FILES", default=20)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 
 # --- Security -----------------------------------------------------------------
 # TLS ends at the load balancer, which must set (overwrite) X-Forwarded-Proto.

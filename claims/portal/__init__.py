@@ -1,0 +1,1 @@
+"""The customer portal: sign-in by link, orders, filing and following claims (issue 4)."""
