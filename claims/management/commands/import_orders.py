@@ -1,0 +1,43 @@
+"""``manage.py import_orders FILE``: upsert a shop's order export (see ``claims.importing``)."""
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+from tqdm import tqdm
+
+from claims.importing import ImportRefused, check_rows, import_orders, read_order_file
+
+# Below this many rows the import is over before a bar would be read, unless someone is watching.
+LARGE_FILE_ROWS = 2000
+
+
+class Command(BaseCommand):
+    help = (
+        "Import orders from a CSV or JSON file (UTF-8): order_number, email, customer_name, sku, "
+        "product_name, quantity, purchased_on, delivered_on and optional unit_price. The file is "
+        "one transaction: a bad row imports nothing and exits 1."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", type=Path, help="a .csv file with a header line, or a .json array")
+
+    def handle(self, *args: Any, file: Path, **options: Any) -> None:
+        try:
+            sources = read_order_file(file)
+            show_progress = sys.stderr.isatty() or len(sources) >= LARGE_FILE_ROWS
+            # Each row advances the bar twice: once checked, once saved.
+            with tqdm(
+                total=2 * len(sources), unit="row", file=sys.stderr, disable=not show_progress, leave=False
+            ) as bar:
+                rows = check_rows(sources, today=timezone.localdate(), progress=bar.update)
+                summary = import_orders(rows, progress=bar.update)
+        except ImportRefused as refused:
+            for problem in refused.problems:
+                self.stderr.write(str(problem))
+            raise CommandError(
+                f"{file}: {len(refused.problems)} problem(s) found; nothing was imported.", returncode=1
+            ) from refused
+        self.stdout.write(self.style.SUCCESS(f"Imported {file}: {summary}"))
