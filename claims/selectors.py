@@ -1,9 +1,17 @@
 """Read queries of the claim domain (services write; selectors read)."""
 
-from django.db.models import Q, Sum
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Case, Count, DateField, F, Func, IntegerField, Q, Sum, When
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, TruncDate
+from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
-from claims.lifecycle import Status
+from claims.lifecycle import OPEN_STATUSES, Status
 from claims.models import OPEN_STATUS_VALUES, Claim, ClaimKind, OrderLine, Outcome
 from policies.eligibility import Declaration, Verdict, return_eligibility, warranty_eligibility
 from policies.reasons import ReturnReason
@@ -44,4 +52,104 @@ def eligibility_as_filed(claim: Claim) -> Verdict:
         )
     return warranty_eligibility(
         purchased_on=order.purchased_on, today=filed_on, terms=terms, declaration=declaration
+    )
+
+
+# --- The back office ---------------------------------------------------------
+
+
+def due_soon(today: date) -> Q:
+    """Open claims whose RP4 / WP4 target date has come (PRODUCT.md: today ≥ target)."""
+    return Q(status__in=OPEN_STATUS_VALUES, target_on__lte=today)
+
+
+def overdue(today: date) -> Q:
+    """Open claims past their RP4 / WP4 deadline (PRODUCT.md: today > deadline)."""
+    return Q(status__in=OPEN_STATUS_VALUES, deadline_on__lt=today)
+
+
+class AddDays(Func):
+    """``date + days`` where ``days`` comes from each row (PostgreSQL adds integers to dates)."""
+
+    arity = 2
+    output_field = DateField()
+    template = "(%(expressions)s)"
+    arg_joiner = " + "
+
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> tuple[str, tuple[Any, ...]]:
+        day_sql, day_params = compiler.compile(self.source_expressions[0])
+        days_sql, days_params = compiler.compile(self.source_expressions[1])
+        return f"date({day_sql}, ({days_sql}) || ' days')", (*day_params, *days_params)
+
+
+def _snapshot_days(key: str) -> Cast:
+    return Cast(KT(f"policy_terms__{key}"), IntegerField())
+
+
+def next_date_expression() -> Case:
+    """The next date that matters for the claim's state, per its own terms snapshot.
+
+    The answer-by date while care waits for the customer, the ship-by date while
+    approved, and the RP4 / WP4 deadline once received.
+    """
+    return Case(
+        When(
+            status=Status.INFO_REQUESTED,
+            then=AddDays(TruncDate("info_requested_at"), _snapshot_days("info_expiry_days")),
+        ),
+        When(
+            status=Status.APPROVED, then=AddDays(TruncDate("approved_at"), _snapshot_days("ship_expiry_days"))
+        ),
+        When(status__in=[Status.RECEIVED, Status.INSPECTED], then=F("deadline_on")),
+        default=None,
+        output_field=DateField(),
+    )
+
+
+@dataclass(frozen=True)
+class DeadlineDashboard:
+    open_by_status: list[tuple[Status, int]]
+    due_soon: int
+    overdue: int
+    resolved_recently: int
+    resolved_in_time: int
+    since: date
+
+    @property
+    def open_total(self) -> int:
+        return sum(count for _status, count in self.open_by_status)
+
+    @property
+    def share_in_time(self) -> float | None:
+        """The share of claims resolved in the period that met their RP4 / WP4 deadline."""
+        return self.resolved_in_time / self.resolved_recently if self.resolved_recently else None
+
+
+def deadline_dashboard(*, today: date, days: int = 30) -> DeadlineDashboard:
+    """The managers' figures: open claims by status, due soon, overdue, and resolved in time lately."""
+    counts = dict(
+        Claim.objects.filter(status__in=OPEN_STATUS_VALUES)
+        .values_list("status")
+        .annotate(count=Count("pk"))
+        .values_list("status", "count")
+    )
+    flags = Claim.objects.aggregate(
+        due_soon=Count("pk", filter=due_soon(today)), overdue=Count("pk", filter=overdue(today))
+    )
+    since = today - timedelta(days=days)
+    resolved = (
+        Claim.objects.filter(status=Status.RESOLVED, deadline_on__isnull=False)
+        .annotate(closed_on=TruncDate("closed_at"))
+        .filter(closed_on__gt=since, closed_on__lte=today)
+        .aggregate(total=Count("pk"), in_time=Count("pk", filter=Q(closed_on__lte=F("deadline_on"))))
+    )
+    return DeadlineDashboard(
+        open_by_status=[(status, counts.get(status, 0)) for status in Status if status in OPEN_STATUSES],
+        due_soon=flags["due_soon"],
+        overdue=flags["overdue"],
+        resolved_recently=resolved["total"],
+        resolved_in_time=resolved["in_time"],
+        since=since,
     )

@@ -1,11 +1,493 @@
-"""Claims, orders and customers in the admin (the back-office issue builds this out)."""
+"""The care queue and the claim page.
 
-from django.contrib import admin
+Nothing on a claim is edited through a form: each change is a step (a button
+on the claim page, a small form) that calls one claim service, which locks the
+claim, checks the transition and writes the audit event naming the staff member.
+No one, superusers included, can delete a claim or any of its history here.
+"""
 
-from claims.models import Claim
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db.models import F, QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from claims.admin.dashboard import DashboardPage
+from claims.admin.display import (
+    date_flag,
+    inspection_of,
+    render_checklist,
+    render_eligibility,
+    render_photos,
+    render_terms,
+    staff_member,
+)
+from claims.admin.filters import DeadlineFilter, MismatchFilter, StageFilter
+from claims.admin.forms import (
+    ApproveForm,
+    ClaimStepForm,
+    FileClaimForm,
+    FindOrderForm,
+    InternalNoteForm,
+    RejectForm,
+    RequestInfoForm,
+    ResolveForm,
+)
+from claims.admin.permissions import DECIDE_OUTCOME, INSPECT, RECEIVE, REVIEW, VIEW_CLAIM
+from claims.admin.warehouse import WarehousePages
+from claims.errors import ClaimError, InvalidTransition
+from claims.lifecycle import Status
+from claims.models import Claim, ClaimEvent, ClaimPhoto, Message, OrderLine
+from claims.photos import photo_content_type
+from claims.selectors import next_date_expression
+from claims.services import approve_claim
+
+
+@dataclass(frozen=True)
+class ClaimStep:
+    """A button on the claim page: who may press it, in which statuses, and its form."""
+
+    slug: str
+    label: str
+    permission: str
+    statuses: frozenset[str]
+    form_class: type[ClaimStepForm]
+
+
+CARE_STEPS = [
+    ClaimStep(
+        "request-info", gettext_lazy("Ask for information"), REVIEW, frozenset({Status.SUBMITTED}), RequestInfoForm
+    ),
+    ClaimStep("approve", gettext_lazy("Approve"), REVIEW, frozenset({Status.SUBMITTED}), ApproveForm),
+    ClaimStep("reject", gettext_lazy("Reject"), REVIEW, frozenset({Status.SUBMITTED}), RejectForm),
+    ClaimStep("resolve", gettext_lazy("Resolve"), DECIDE_OUTCOME, frozenset({Status.INSPECTED}), ResolveForm),
+    ClaimStep("note", gettext_lazy("Internal note"), REVIEW, frozenset(Status), InternalNoteForm),
+]
+STEPS_BY_SLUG = {step.slug: step for step in CARE_STEPS}
+
+
+class ReadOnlyHistoryInline(admin.TabularInline[Any, Claim]):
+    """History shown on the claim page, as it was written: never added, changed or deleted here."""
+
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.has_perm(VIEW_CLAIM)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class MessageInline(ReadOnlyHistoryInline):
+    model = Message
+    fields = readonly_fields = ["created_at", "kind", "author", "body"]
+    verbose_name_plural = gettext_lazy("Messages")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Message]:
+        return super().get_queryset(request).select_related("author")
+
+
+class ClaimEventInline(ReadOnlyHistoryInline):
+    model = ClaimEvent
+    fields = readonly_fields = ["created_at", "kind", "from_status", "to_status", "actor", "note", "customer_visible"]
+    verbose_name_plural = gettext_lazy("Audit timeline")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ClaimEvent]:
+        return super().get_queryset(request).select_related("actor")
+
+
+FIELDSETS: list[tuple[Any, dict[str, Any]]] = [
+    (None, {"fields": ["rma_number", "kind", "status", "inspection_flag", "next_date_display"]}),
+    (
+        gettext_lazy("Customer and order"),
+        {"fields": ["customer_display", "order_display", "product_display", "quantity", "unit_price_display"]},
+    ),
+    (
+        gettext_lazy("The customer's declaration"),
+        {"fields": ["return_reason", "defect_category", "description", "checklist_display", "filed_by"]},
+    ),
+    (gettext_lazy("Photos"), {"fields": ["photos_display"]}),
+    (gettext_lazy("Eligibility as filed"), {"fields": ["eligibility_display"]}),
+    (
+        gettext_lazy("Shipping (R6)"),
+        {"fields": ["shipping_payer", "shipping_payer_note", "shipped_on", "carrier", "tracking_number"]},
+    ),
+    (
+        gettext_lazy("Stage dates"),
+        {
+            "fields": [
+                "submitted_at",
+                "info_requested_at",
+                "approved_at",
+                "received_at",
+                "inspected_at",
+                "target_on",
+                "deadline_on",
+                "closed_at",
+            ]
+        },
+    ),
+    (
+        gettext_lazy("Outcome"),
+        {
+            "fields": [
+                "outcome",
+                "outcome_note",
+                "refund_amount",
+                "shipping_reimbursement",
+                "payment_reference",
+                "reject_reason",
+            ]
+        },
+    ),
+    (gettext_lazy("Policy terms when filed"), {"fields": ["terms_display"], "classes": ["collapse"]}),
+]
 
 
 @admin.register(Claim)
-class ClaimAdmin(admin.ModelAdmin[Claim]):
-    list_display = ["rma_number", "kind", "status", "submitted_at"]
-    search_fields = ["rma_number"]
+class ClaimAdmin(WarehousePages, DashboardPage, admin.ModelAdmin[Claim]):
+    list_display = [
+        "rma_number",
+        "kind",
+        "customer",
+        "product",
+        "status",
+        "inspection_flag",
+        "age",
+        "next_date",
+        "shipping_payer",
+    ]
+    list_display_links = ["rma_number"]
+    list_filter = ["kind", "status", StageFilter, DeadlineFilter, MismatchFilter, "shipping_payer"]
+    search_fields = [
+        "=rma_number",
+        "=order_line__order__number",
+        "order_line__order__customer__email",
+        "order_line__product__name",
+        "=order_line__product__sku",
+    ]
+    search_help_text = gettext_lazy("RMA number, order number, customer email, product name or SKU")
+    list_select_related = ["order_line__order__customer", "order_line__product", "inspection"]
+    # A count of every claim on each page load would cost more than the page itself.
+    show_full_result_count = False
+    list_per_page = 50
+    fieldsets = FIELDSETS
+    readonly_fields = [name for _title, options in FIELDSETS for name in options["fields"]]
+    inlines = [MessageInline, ClaimEventInline]
+    actions = ["approve_selected"]
+
+    class Media:
+        css = {"all": ["admin-extra/back-office.css"]}
+
+    # --- Permissions ------------------------------------------------------------
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Claims change only through the steps below, never through the form.
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_review_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(REVIEW)
+
+    # --- The queue --------------------------------------------------------------
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Claim]:
+        return super().get_queryset(request).annotate(next_date_on=next_date_expression())
+
+    @admin.display(description=gettext_lazy("customer"), ordering="order_line__order__customer__email")
+    def customer(self, claim: Claim) -> str:
+        return claim.order_line.order.customer.email
+
+    @admin.display(description=gettext_lazy("product"))
+    def product(self, claim: Claim) -> str:
+        return claim.order_line.product.name
+
+    @admin.display(description=gettext_lazy("age"), ordering="submitted_at")
+    def age(self, claim: Claim) -> str:
+        days = (timezone.localdate() - timezone.localdate(claim.submitted_at)).days
+        return ngettext("%(days)d day", "%(days)d days", days) % {"days": days}
+
+    @admin.display(description=gettext_lazy("next date"), ordering=F("next_date_on").asc(nulls_last=True))
+    def next_date(self, claim: Claim) -> SafeString | str:
+        """The answer-by date, the ship-by date while approved, the deadline once received."""
+        next_on: date | None = getattr(claim, "next_date_on", None)
+        if next_on is None:
+            return "—"
+        labels = {
+            Status.INFO_REQUESTED: _("answer by"),
+            Status.APPROVED: _("ship by"),
+            Status.RECEIVED: _("deadline"),
+            Status.INSPECTED: _("deadline"),
+        }
+        return format_html(
+            '<span class="asm-date {}">{} {}</span>',
+            date_flag(claim, next_on),
+            labels.get(Status(claim.status), ""),
+            next_on.isoformat(),
+        )
+
+    @admin.display(description=gettext_lazy("inspection"))
+    def inspection_flag(self, claim: Claim) -> SafeString | str:
+        inspection = inspection_of(claim)
+        if inspection is None:
+            return "—"
+        if inspection.mismatches:
+            return format_html(
+                '<strong class="asm-mismatch">{} {}</strong>',
+                _("Differs from the declaration:"),
+                ", ".join(inspection.mismatches),
+            )
+        return _("Matches the declaration")
+
+    # --- The claim page ---------------------------------------------------------
+
+    @admin.display(description=gettext_lazy("next date"))
+    def next_date_display(self, claim: Claim) -> SafeString | str:
+        return self.next_date(claim)
+
+    @admin.display(description=gettext_lazy("customer"))
+    def customer_display(self, claim: Claim) -> SafeString:
+        customer = claim.order_line.order.customer
+        return format_html(
+            '<a href="{}">{}</a> &lt;{}&gt;',
+            reverse("admin:claims_customer_change", args=[customer.pk]),
+            customer.full_name or customer.email,
+            customer.email,
+        )
+
+    @admin.display(description=gettext_lazy("order"))
+    def order_display(self, claim: Claim) -> SafeString:
+        order = claim.order_line.order
+        return format_html(
+            '<a href="{}">{}</a> · {} {} · {} {}',
+            reverse("admin:claims_order_change", args=[order.pk]),
+            order.number,
+            _("purchased"),
+            order.purchased_on.isoformat(),
+            _("delivered"),
+            order.delivered_on.isoformat() if order.delivered_on else _("not yet"),
+        )
+
+    @admin.display(description=gettext_lazy("product"))
+    def product_display(self, claim: Claim) -> str:
+        return str(claim.order_line.product)
+
+    @admin.display(description=gettext_lazy("unit price"))
+    def unit_price_display(self, claim: Claim) -> str:
+        return str(claim.order_line.unit_price) if claim.order_line.unit_price is not None else "—"
+
+    @admin.display(description=gettext_lazy("declared and found"))
+    def checklist_display(self, claim: Claim) -> SafeString:
+        return render_checklist(claim)
+
+    @admin.display(description=gettext_lazy("photos"))
+    def photos_display(self, claim: Claim) -> SafeString:
+        return render_photos(claim)
+
+    @admin.display(description=gettext_lazy("verdict"))
+    def eligibility_display(self, claim: Claim) -> SafeString:
+        return render_eligibility(claim)
+
+    @admin.display(description=gettext_lazy("terms"))
+    def terms_display(self, claim: Claim) -> SafeString:
+        return render_terms(claim)
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        claim = self.get_object(request, unquote(object_id))
+        buttons = []
+        if claim is not None:
+            buttons = [
+                (step.label, reverse("admin:claims_claim_step", args=[claim.pk, step.slug]))
+                for step in CARE_STEPS
+                if claim.status in step.statuses and request.user.has_perm(step.permission)
+            ]
+            if claim.status in (Status.APPROVED, Status.RECEIVED) and self.has_warehouse_permission(request):
+                buttons.append((_("Warehouse"), reverse("admin:claims_claim_warehouse_claim", args=[claim.pk])))
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), "claim_steps": buttons})
+
+    # --- Steps ------------------------------------------------------------------
+
+    def step_view(self, request: HttpRequest, object_id: int, slug: str) -> HttpResponse:
+        """One step on one claim: a small form calling one service; a refusal is shown, nothing changes."""
+        step = STEPS_BY_SLUG.get(slug)
+        if step is None:
+            raise Http404
+        if not request.user.has_perm(step.permission):
+            raise PermissionDenied
+        claim = self.get_object(request, str(object_id))
+        if claim is None:
+            raise Http404
+        change_url = reverse("admin:claims_claim_change", args=[claim.pk])
+        if request.method != "POST":
+            if claim.status not in step.statuses:
+                self.message_user(
+                    request,
+                    _("Claim %(rma)s is “%(status)s”: nothing to do here.")
+                    % {"rma": claim.rma_number, "status": claim.get_status_display()},
+                    messages.WARNING,
+                )
+                return HttpResponseRedirect(change_url)
+            form = step.form_class(claim=claim)
+        else:
+            form = step.form_class(request.POST, request.FILES, claim=claim)
+            if form.is_valid():
+                try:
+                    success = form.perform(actor=staff_member(request))
+                except InvalidTransition as error:
+                    # Another staff member acted first: nothing was changed twice.
+                    self.message_user(request, error.message, messages.ERROR)
+                    return HttpResponseRedirect(change_url)
+                except ClaimError as error:
+                    for field, message in error.field_errors.items():
+                        form.add_error(field if field in form.fields else None, message)
+                    self.message_user(request, error.message, messages.ERROR)
+                else:
+                    self.message_user(request, success, messages.SUCCESS)
+                    return HttpResponseRedirect(change_url)
+        return TemplateResponse(
+            request,
+            "admin/claims/claim/step_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": f"{step.label}: {claim.rma_number}",
+                "step": step,
+                "claim": claim,
+                "form": form,
+                "change_url": change_url,
+            },
+        )
+
+    @admin.action(description=gettext_lazy("Approve the selected claims (payer as the policy says)"), permissions=["review"])
+    def approve_selected(self, request: HttpRequest, queryset: QuerySet[Claim]) -> None:
+        approved = 0
+        for claim in queryset:
+            try:
+                approve_claim(claim=claim, actor=staff_member(request))
+            except ClaimError as error:
+                self.message_user(request, error.message, messages.ERROR)
+            else:
+                approved += 1
+        if approved:
+            self.message_user(
+                request,
+                ngettext("%(count)d claim approved.", "%(count)d claims approved.", approved) % {"count": approved},
+                messages.SUCCESS,
+            )
+
+    # --- Filing for a customer (RP1, WP1) -----------------------------------------
+
+    def add_view(
+        self, request: HttpRequest, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        """File a claim for a customer who phoned or emailed: the same checks, the staff member recorded."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        find_form = FindOrderForm(request.GET or None)
+        order_lines = OrderLine.objects.none()
+        if find_form.is_valid():
+            order_lines = OrderLine.objects.filter(
+                order__number__iexact=find_form.cleaned_data["order"].strip()
+            ).select_related("order__customer", "product")
+            if not order_lines:
+                find_form.add_error("order", _("No order has this number."))
+        form = None
+        if order_lines:
+            form = FileClaimForm(request.POST or None, request.FILES or None, order_lines=order_lines)
+            if request.method == "POST" and form.is_valid():
+                try:
+                    claim = form.perform(actor=staff_member(request))
+                except ClaimError as error:
+                    for field, message in error.field_errors.items():
+                        form.add_error(field if field in form.fields else None, message)
+                    self.message_user(request, error.message, messages.ERROR)
+                else:
+                    self.message_user(
+                        request,
+                        _("%(rma)s filed for %(customer)s.")
+                        % {"rma": claim.rma_number, "customer": claim.order_line.order.customer.email},
+                        messages.SUCCESS,
+                    )
+                    return HttpResponseRedirect(reverse("admin:claims_claim_change", args=[claim.pk]))
+        return TemplateResponse(
+            request,
+            "admin/claims/claim/file_claim.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": _("File a claim for a customer"),
+                "find_form": find_form,
+                "form": form,
+                "order": order_lines[0].order if order_lines else None,
+            },
+        )
+
+    # --- Photos -------------------------------------------------------------------
+
+    def photo_view(self, request: HttpRequest, object_id: int, photo_id: int, variant: str) -> HttpResponse:
+        """A claim photo for staff who may see the claim or handle its parcel; never a public URL."""
+        if not (self.has_view_permission(request) or self.has_warehouse_permission(request)):
+            raise PermissionDenied
+        photo = ClaimPhoto.objects.filter(pk=photo_id, claim_id=object_id).first()
+        if photo is None or variant not in ("image", "thumbnail"):
+            raise Http404
+        field_file = photo.image if variant == "image" else photo.thumbnail
+        response = FileResponse(field_file.open("rb"), content_type=photo_content_type(field_file.name or ""))
+        response["Cache-Control"] = "private, max-age=3600"
+        return response
+
+    # --- Pages ----------------------------------------------------------------------
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        columns = list(self.get_list_display(request))
+        if self.get_actions(request):
+            columns.insert(0, "action_checkbox")
+        urgent = request.GET.copy()
+        urgent["o"] = str(columns.index("next_date"))
+        newest = request.GET.copy()
+        newest.pop("o", None)
+        context = {
+            "urgent_url": f"?{urgent.urlencode()}",
+            "newest_url": f"?{newest.urlencode()}",
+            "has_warehouse_permission": self.has_warehouse_permission(request),
+            "has_dashboard_permission": self.has_dashboard_permission(request),
+        }
+        return super().changelist_view(request, {**(extra_context or {}), **context})
+
+    def get_urls(self) -> list[URLPattern]:
+        view = self.admin_site.admin_view
+        return [
+            path("warehouse/", view(self.warehouse_view), name="claims_claim_warehouse"),
+            path("warehouse/<int:object_id>/", view(self.warehouse_claim_view), name="claims_claim_warehouse_claim"),
+            path("dashboard/", view(self.dashboard_view), name="claims_claim_dashboard"),
+            path("<int:object_id>/step/<slug:slug>/", view(self.step_view), name="claims_claim_step"),
+            path(
+                "<int:object_id>/photos/<int:photo_id>/<str:variant>/",
+                view(self.photo_view),
+                name="claims_claim_photo",
+            ),
+            *super().get_urls(),
+        ]

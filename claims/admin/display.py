@@ -1,0 +1,122 @@
+"""Pieces of the claim shown on several back-office pages: checklist, photos, terms, eligibility."""
+
+from dataclasses import dataclass, fields
+from datetime import date
+
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import SafeString
+
+from claims.lifecycle import Status
+from claims.models import Claim, Inspection, User
+from claims.selectors import eligibility_as_filed
+from policies.models import PolicyTerms
+from policies.terms import Terms
+
+
+def staff_member(request: HttpRequest) -> User:
+    """The signed-in staff member (the admin lets no one else in)."""
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+@dataclass(frozen=True)
+class ChecklistPoint:
+    """One statement of the declaration (R2–R4, W4, W5) and, once inspected, what was found."""
+
+    clause: str
+    label: str
+    declared: bool
+    found: bool | None
+    differs: bool
+
+
+CHECKLIST = [
+    # clause, declared field, inspection field, whether the finding confirms the statement when true
+    ("R2", "declared_intact_unused_packaged", "found_intact_unused_packaged", True),
+    ("R3", "declared_no_user_damage", "found_no_user_damage", True),
+    ("R4", "declared_all_accessories_included", "found_all_accessories_included", True),
+    ("W4", "declared_not_dropped_or_mishandled", "signs_of_user_damage", False),
+    ("W5", "declared_no_third_party_repair", "signs_of_third_party_repair", False),
+]
+
+
+def checklist(claim: Claim, inspection: Inspection | None) -> list[ChecklistPoint]:
+    points = []
+    mismatches = set(inspection.mismatches) if inspection else set()
+    for clause, declared_field, found_field, confirms_when_true in CHECKLIST:
+        found = None
+        if inspection is not None:
+            value = getattr(inspection, found_field)
+            found = value if confirms_when_true else not value
+        points.append(
+            ChecklistPoint(
+                clause=clause,
+                label=str(Claim._meta.get_field(declared_field).verbose_name),
+                declared=getattr(claim, declared_field),
+                found=found,
+                differs=clause in mismatches,
+            )
+        )
+    return points
+
+
+def inspection_of(claim: Claim) -> Inspection | None:
+    try:
+        return claim.inspection
+    except Inspection.DoesNotExist:
+        return None
+
+
+def render_checklist(claim: Claim) -> SafeString:
+    inspection = inspection_of(claim)
+    return render_to_string(
+        "admin/claims/claim/includes/checklist.html",
+        {"points": checklist(claim, inspection), "inspection": inspection},
+    )
+
+
+def render_photos(claim: Claim) -> SafeString:
+    photos = [
+        {
+            "photo": photo,
+            "thumbnail_url": reverse("admin:claims_claim_photo", args=[claim.pk, photo.pk, "thumbnail"]),
+            "image_url": reverse("admin:claims_claim_photo", args=[claim.pk, photo.pk, "image"]),
+        }
+        for photo in claim.photos.all()
+    ]
+    return render_to_string("admin/claims/claim/includes/photos.html", {"photos": photos})
+
+
+def render_terms(claim: Claim) -> SafeString:
+    """The policy terms snapshot the claim was filed under, labelled as managers see them."""
+    terms = Terms.from_snapshot(claim.policy_terms)
+    rows = [
+        (PolicyTerms._meta.get_field(field.name).verbose_name, getattr(terms, field.name))
+        for field in fields(Terms)
+    ]
+    return render_to_string("admin/claims/claim/includes/terms.html", {"rows": rows})
+
+
+def render_eligibility(claim: Claim) -> SafeString:
+    return render_to_string(
+        "admin/claims/claim/includes/eligibility.html",
+        {"verdict": eligibility_as_filed(claim), "filed_on": timezone.localdate(claim.submitted_at)},
+    )
+
+
+def date_flag(claim: Claim, next_date: date | None) -> str:
+    """The CSS class of the claim's next date: overdue, due soon (PRODUCT.md), or none."""
+    today = timezone.localdate()
+    if not claim.is_open or next_date is None:
+        return ""
+    if claim.status in (Status.RECEIVED, Status.INSPECTED):
+        if claim.deadline_on and today > claim.deadline_on:
+            return "asm-overdue"
+        if claim.target_on and today >= claim.target_on:
+            return "asm-due-soon"
+        return ""
+    return "asm-overdue" if today > next_date else ""

@@ -1,0 +1,127 @@
+"""The warehouse and warranty-center page: scan an RMA, mark the parcel received, record the inspection.
+
+Made for a phone at the receiving desk; warehouse staff see only what they need
+to handle the parcel, nothing of the care queue.
+"""
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from claims.admin.display import checklist, inspection_of, staff_member
+from claims.admin.forms import ClaimStepForm, InspectionForm, ReceiveForm
+from claims.admin.permissions import INSPECT, RECEIVE
+from claims.errors import ClaimError, InvalidTransition
+from claims.lifecycle import Status
+from claims.models import Claim
+
+WAREHOUSE_STEPS: dict[str, tuple[str, Status, type[ClaimStepForm]]] = {
+    "receive": (RECEIVE, Status.APPROVED, ReceiveForm),
+    "inspect": (INSPECT, Status.RECEIVED, InspectionForm),
+}
+
+
+def normalize_rma(typed: str) -> str:
+    """What a person types or a scanner sends, as stored: ``rma-2026-000012`` → ``RMA-2026-000012``."""
+    rma = typed.strip().upper()
+    return rma if rma.startswith("RMA-") else f"RMA-{rma}"
+
+
+class WarehousePages(admin.ModelAdmin[Claim]):
+    def has_warehouse_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(RECEIVE) or request.user.has_perm(INSPECT)
+
+    def _warehouse_context(self, request: HttpRequest, **context: Any) -> dict[str, Any]:
+        return {**self.admin_site.each_context(request), "opts": self.opts, **context}
+
+    def warehouse_view(self, request: HttpRequest) -> HttpResponse:
+        """Type or scan an RMA number and land on that claim."""
+        if not self.has_warehouse_permission(request):
+            raise PermissionDenied
+        typed = request.GET.get("rma", "")
+        if typed.strip():
+            claim = Claim.objects.filter(rma_number=normalize_rma(typed)).only("pk").first()
+            if claim is not None:
+                return redirect("admin:claims_claim_warehouse_claim", claim.pk)
+            self.message_user(
+                request, _("No claim has the RMA number “%(rma)s”.") % {"rma": typed.strip()}, messages.ERROR
+            )
+        awaiting_inspection = (
+            Claim.objects.filter(status=Status.RECEIVED)
+            .select_related("order_line__product")
+            .order_by("deadline_on", "pk")[:50]
+        )
+        return TemplateResponse(
+            request,
+            "admin/claims/claim/warehouse.html",
+            self._warehouse_context(
+                request, title=_("Warehouse"), typed=typed, awaiting_inspection=awaiting_inspection
+            ),
+        )
+
+    def warehouse_claim_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """One parcel: mark it received, or record the inspection beside the declaration."""
+        if not self.has_warehouse_permission(request):
+            raise PermissionDenied
+        claim = (
+            Claim.objects.select_related("order_line__order__customer", "order_line__product", "inspection")
+            .filter(pk=object_id)
+            .first()
+        )
+        if claim is None:
+            raise Http404
+        forms: dict[str, ClaimStepForm] = {}
+        for step, (permission, status, form_class) in WAREHOUSE_STEPS.items():
+            if claim.status == status and request.user.has_perm(permission):
+                forms[step] = form_class(claim=claim)
+        if request.method == "POST":
+            response = self._warehouse_post(request, claim, forms)
+            if response is not None:
+                return response
+        return TemplateResponse(
+            request,
+            "admin/claims/claim/warehouse_claim.html",
+            self._warehouse_context(
+                request,
+                title=claim.rma_number,
+                claim=claim,
+                receive_form=forms.get("receive"),
+                inspection_form=forms.get("inspect"),
+                points=checklist(claim, inspection_of(claim)),
+                inspection=inspection_of(claim),
+            ),
+        )
+
+    def _warehouse_post(
+        self, request: HttpRequest, claim: Claim, forms: dict[str, ClaimStepForm]
+    ) -> HttpResponse | None:
+        step = request.POST.get("step", "")
+        if step not in WAREHOUSE_STEPS:
+            raise Http404
+        permission, _status, form_class = WAREHOUSE_STEPS[step]
+        if not request.user.has_perm(permission):
+            raise PermissionDenied
+        form = form_class(request.POST, request.FILES, claim=claim)
+        forms[step] = form
+        if not form.is_valid():
+            return None
+        here = HttpResponseRedirect(reverse("admin:claims_claim_warehouse_claim", args=[claim.pk]))
+        try:
+            success = form.perform(actor=staff_member(request))
+        except InvalidTransition as error:
+            # Someone else acted first: show the claim as it is now, with why nothing was done.
+            self.message_user(request, error.message, messages.ERROR)
+            return here
+        except ClaimError as error:
+            for field, message in error.field_errors.items():
+                form.add_error(field if field in form.fields else None, message)
+            self.message_user(request, error.message, messages.ERROR)
+            return None
+        self.message_user(request, success, messages.SUCCESS)
+        return here
