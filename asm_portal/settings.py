@@ -176,6 +176,60 @@ ASM_SITE_URL = env.str("ASM_SITE_URL", default="http://127.0.0.1:8000").rstrip("
 # --- Celery -------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "redis://127.0.0.1:6379/0")
 CELERY_TIMEZONE = TIME_ZONE
+# Tasks report through the outbox rows, never through a result backend.
+CELERY_TASK_IGNORE_RESULT = True
+# A task is acknowledged when it ends, and requeued if its worker dies; each
+# worker process reserves one message at a time, so a dying worker strands
+# at most one.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# The hard limit stays below the outbox lease (ASM_OUTBOX_LEASE_SECONDS), so
+# no live send can outlast its lease; the relay stops taking rows well before
+# the soft limit.
+CELERY_TASK_SOFT_TIME_LIMIT = 200
+CELERY_TASK_TIME_LIMIT = 240
+# Emails and sweeps have their own queues, so a backlog of one never delays the other;
+# anything unrouted goes to Celery's default queue, "celery".
+CELERY_TASK_ROUTES = {
+    "claims.tasks.deliver_notification": {"queue": "emails"},
+    "claims.tasks.relay_outbox": {"queue": "emails"},
+    "claims.tasks.sweep_deadlines": {"queue": "sweeps"},
+}
+# Publishing must never hold a web request: a dead broker costs at most three
+# 0.5 s connection attempts and 0.3 s of pauses, then the relay takes over.
+CELERY_TASK_PUBLISH_RETRY = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.1,
+    "interval_max": 0.2,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 0.5
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, float | str] = {
+    # Longer than any task may run; no task is ever scheduled with a countdown,
+    # so Redis never redelivers a message that is merely waiting.
+    "visibility_timeout": 3600,
+    "socket_connect_timeout": 0.5,
+    # Above the 1 s BRPOP poll a worker's connection blocks in.
+    "socket_timeout": 2,
+}
+ASM_SWEEP_INTERVAL_MINUTES = env.int("ASM_SWEEP_INTERVAL_MINUTES", default=15)
+# Exactly one beat process runs these (see the README); stale runs expire
+# unstarted rather than pile up behind a stopped worker.
+CELERY_BEAT_SCHEDULE = {
+    "relay-outbox": {
+        "task": "claims.tasks.relay_outbox",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    "sweep-deadlines": {
+        "task": "claims.tasks.sweep_deadlines",
+        "schedule": ASM_SWEEP_INTERVAL_MINUTES * 60.0,
+        "options": {"expires": ASM_SWEEP_INTERVAL_MINUTES * 60.0 - 5},
+    },
+}
 if CELERY_BROKER_URL.startswith("filesystem://"):
     # `make run` without Redis: kombu's filesystem transport, for one machine only.
     _BROKER_DIR = VAR_DIR / "broker"
@@ -186,6 +240,14 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_out": str(_BROKER_DIR / "queue"),
         "processed_folder": str(_BROKER_DIR / "processed"),
     }
+
+# --- Outbox -------------------------------------------------------------------
+# Retries of an email that failed: after about base × 2^(attempt-1) seconds,
+# jittered, until the attempt limit marks the row failed for managers to retry.
+ASM_OUTBOX_BACKOFF_BASE_SECONDS = env.int("ASM_OUTBOX_BACKOFF_BASE_SECONDS", default=60)
+ASM_OUTBOX_MAX_ATTEMPTS = env.int("ASM_OUTBOX_MAX_ATTEMPTS", default=8)
+# How long a worker owns a row while sending it; longer than CELERY_TASK_TIME_LIMIT.
+ASM_OUTBOX_LEASE_SECONDS = env.int("ASM_OUTBOX_LEASE_SECONDS", default=300)
 
 # --- Forms --------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

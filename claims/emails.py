@@ -1,0 +1,107 @@
+"""Rendering an outbox row into its email: ``templates/emails/<template key>/`` holds
+``subject.txt``, ``body.txt`` and ``body.html``.
+
+The context is built from the row alone (its claim and the facts the service
+recorded), so an email can carry only its own customer's data.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Field
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from claims.models import Claim, ClaimKind, Notification
+from policies.reasons import ShippingPayer
+from policies.terms import Terms, current_terms
+
+# The declaration a mismatch found at inspection contradicts, by clause.
+DECLARATION_FIELDS = {
+    "R2": "declared_intact_unused_packaged",
+    "R3": "declared_no_user_damage",
+    "R4": "declared_all_accessories_included",
+    "W4": "declared_not_dropped_or_mishandled",
+    "W5": "declared_no_third_party_repair",
+}
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    text: str
+    html: str
+
+
+def claim_url(claim: Claim) -> str:
+    """The customer's page for the claim (served by the portal at ``claims/<rma>/``)."""
+    return f"{settings.ASM_SITE_URL}/claims/{claim.rma_number}/"
+
+
+def claim_admin_url(claim: Claim) -> str:
+    return f"{settings.ASM_SITE_URL}{reverse('admin:claims_claim_change', args=[claim.pk])}"
+
+
+def destination_address(claim: Claim, terms: Terms) -> str:
+    """Where the parcel goes (RP3, WP3): the warehouse for a return, the warranty center otherwise."""
+    return terms.warehouse_address if claim.kind == ClaimKind.RETURN else terms.warranty_center_address
+
+
+def _recorded_facts(recorded: dict[str, Any]) -> dict[str, Any]:
+    # Services record dates as ISO strings under keys ending in "_on"; templates format dates.
+    return {
+        key: date.fromisoformat(value) if key.endswith("_on") and isinstance(value, str) else value
+        for key, value in recorded.items()
+    }
+
+
+def _declared_point(clause: str) -> str:
+    field = Claim._meta.get_field(DECLARATION_FIELDS[clause])
+    assert isinstance(field, Field)  # the names above are concrete fields
+    return str(field.verbose_name)
+
+
+def _claim_context(claim: Claim, recorded: dict[str, Any]) -> dict[str, Any]:
+    terms = Terms.from_snapshot(claim.policy_terms)
+    context: dict[str, Any] = {
+        "claim": claim,
+        "customer": claim.order_line.order.customer,
+        "product": claim.order_line.product,
+        "order_number": claim.order_line.order.number,
+        "is_return": claim.kind == ClaimKind.RETURN,
+        "terms": terms,
+        "claim_url": claim_url(claim),
+        "admin_url": claim_admin_url(claim),
+        "destination": destination_address(claim, terms),
+        "mismatches": [
+            _declared_point(clause)
+            for clause in recorded.get("mismatches", [])
+            if clause in DECLARATION_FIELDS
+        ],
+    }
+    if recorded.get("shipping_payer"):
+        context["asm_pays_shipping"] = recorded["shipping_payer"] == ShippingPayer.ASM
+    return context
+
+
+def email_context(notification: Notification) -> dict[str, Any]:
+    recorded = _recorded_facts(notification.context)
+    context: dict[str, Any] = {**recorded, "site_url": settings.ASM_SITE_URL}
+    if notification.claim is not None:
+        context.update(_claim_context(notification.claim, recorded))
+    else:
+        context["terms"] = current_terms()
+    return context
+
+
+def render_email(notification: Notification) -> RenderedEmail:
+    """The subject (one line), plain text and HTML of the row's email."""
+    folder = f"emails/{notification.template_key}"
+    context = email_context(notification)
+    return RenderedEmail(
+        subject=" ".join(render_to_string(f"{folder}/subject.txt", context).split()),
+        text=render_to_string(f"{folder}/body.txt", context).strip() + "\n",
+        html=render_to_string(f"{folder}/body.html", context),
+    )
