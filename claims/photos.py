@@ -1,0 +1,191 @@
+"""The photo pipeline: every claim photo, the customer's or the inspector's, enters through here.
+
+An upload is judged by its content, never its name or declared type: only
+JPEG, PNG and WebP decoders are tried, the pixel count is checked from the
+header before anything is decoded, and the decoded picture is re-encoded from
+its pixels alone, so EXIF (GPS included), XMP and any trailing bytes are left
+behind. Files get random names and live in the private media storage; the
+``claim_photo`` views serve them after checking access.
+
+Callers (the portal's forms, the back office's inspection form) use
+``store_photo``; a rejected file raises ``PhotoRejected`` with a message for
+the person who sent it.
+"""
+
+import io
+import secrets
+import warnings
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps
+
+from claims.errors import ClaimError
+from claims.models import Claim, ClaimPhoto, User
+
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
+# Pillow refuses images above 2 × 89.5 MP as bombs; ours is far lower, and is
+# checked from the header before the pixels are decoded.
+MAX_PHOTO_PIXELS = 40_000_000
+# Stored photos are scaled down to this longest side; enough to judge a defect.
+MAX_STORED_SIDE = 4000
+THUMBNAIL_SIDE = 480
+
+
+@dataclass(frozen=True)
+class PhotoFormat:
+    extension: str
+    content_type: str
+    save_options: dict[str, object]
+
+
+FORMATS: dict[str, PhotoFormat] = {
+    "JPEG": PhotoFormat("jpg", "image/jpeg", {"quality": 85, "optimize": True}),
+    "PNG": PhotoFormat("png", "image/png", {"optimize": True}),
+    "WEBP": PhotoFormat("webp", "image/webp", {"quality": 85}),
+}
+ACCEPT_ATTRIBUTE = ",".join(photo_format.content_type for photo_format in FORMATS.values())
+CONTENT_TYPES = {photo_format.extension: photo_format.content_type for photo_format in FORMATS.values()}
+
+
+class PhotoRejected(ClaimError):
+    """The file is not a photo the portal stores; the message says why."""
+
+
+@dataclass(frozen=True)
+class CleanPhoto:
+    """A re-encoded photo and its thumbnail, ready to store."""
+
+    image: bytes
+    thumbnail: bytes
+    extension: str
+    width: int
+    height: int
+
+
+def _reject(name: str, why: str) -> PhotoRejected:
+    return PhotoRejected(_("“%(name)s”: %(why)s") % {"name": name, "why": why})
+
+
+def _encode(picture: Image.Image, photo_format: PhotoFormat, format_name: str) -> bytes:
+    buffer = io.BytesIO()
+    picture.save(buffer, format=format_name, **photo_format.save_options)
+    return buffer.getvalue()
+
+
+def clean_photo(upload: UploadedFile) -> CleanPhoto:
+    """Decode, check and re-encode one upload; raise ``PhotoRejected`` if it is not an acceptable photo."""
+    name = upload.name or _("unnamed file")
+    if not upload.size:
+        raise _reject(name, _("the file is empty."))
+    if upload.size > MAX_PHOTO_BYTES:
+        raise _reject(
+            name,
+            _("the file is %(size)s; the limit is %(limit)s.")
+            % {"size": filesizeformat(upload.size), "limit": filesizeformat(MAX_PHOTO_BYTES)},
+        )
+    too_large = _("the picture has more than %(limit)d megapixels.") % {
+        "limit": MAX_PHOTO_PIXELS // 1_000_000
+    }
+    damaged = _("the picture is damaged or incomplete; take or export it again.")
+    upload.seek(0)
+    # Decoders may raise almost anything on hostile input; every failure is a rejected photo.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            source = Image.open(upload, formats=list(FORMATS))
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise _reject(name, too_large) from None
+        except Exception:
+            raise _reject(name, _("this is not a JPEG, PNG or WebP photo.")) from None
+        with source:
+            format_name = str(source.format)
+            width, height = source.size
+            if width * height > MAX_PHOTO_PIXELS:
+                raise _reject(name, too_large)
+            try:
+                source.load()
+                picture = ImageOps.exif_transpose(source)
+            except Exception:
+                raise _reject(name, damaged) from None
+    if format_name == "JPEG":
+        picture = picture.convert("RGB")
+    elif picture.mode not in ("RGB", "RGBA"):
+        picture = picture.convert("RGBA")
+    # Only the pixels are kept: no EXIF, GPS, XMP, ICC or comments reach the stored file.
+    picture.info = {}
+    picture.thumbnail((MAX_STORED_SIDE, MAX_STORED_SIDE))
+    photo_format = FORMATS[format_name]
+    thumbnail = picture.copy()
+    thumbnail.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE))
+    return CleanPhoto(
+        image=_encode(picture, photo_format, format_name),
+        thumbnail=_encode(thumbnail, photo_format, format_name),
+        extension=photo_format.extension,
+        width=picture.width,
+        height=picture.height,
+    )
+
+
+def store_photo(
+    *,
+    owner: User,
+    upload: UploadedFile,
+    stage: ClaimPhoto.Stage = ClaimPhoto.Stage.CLAIM,
+    claim: Claim | None = None,
+) -> ClaimPhoto:
+    """Check and store one photo for ``owner``; unattached (a draft) unless ``claim`` is given.
+
+    Raises ``PhotoRejected`` when the file is not an acceptable photo.
+    """
+    clean = clean_photo(upload)
+    stem = secrets.token_urlsafe(18)
+    photo = ClaimPhoto(
+        owner=owner, claim=claim, stage=stage, original_name=Path(upload.name or "").name[:255]
+    )
+    photo.image.save(f"{stem}.{clean.extension}", ContentFile(clean.image), save=False)
+    photo.thumbnail.save(f"{stem}-thumb.{clean.extension}", ContentFile(clean.thumbnail), save=False)
+    try:
+        photo.save()
+    except Exception:
+        _delete_files(photo)
+        raise
+    return photo
+
+
+def photo_content_type(file_name: str) -> str:
+    return CONTENT_TYPES.get(file_name.rsplit(".", 1)[-1].lower(), "application/octet-stream")
+
+
+def draft_photos(*, owner: User, photo_ids: list[int]) -> list[ClaimPhoto]:
+    """The owner's photos among ``photo_ids`` that are not yet attached to a claim, in upload order."""
+    return list(ClaimPhoto.objects.filter(owner=owner, claim__isnull=True, pk__in=photo_ids))
+
+
+def _delete_files(photo: ClaimPhoto) -> None:
+    for field_file in (photo.image, photo.thumbnail):
+        if field_file.name:
+            field_file.storage.delete(field_file.name)
+
+
+def delete_abandoned_photos(*, uploaded_before: datetime) -> int:
+    """Remove photos uploaded to a form never submitted, and their files; returns how many.
+
+    Each row is deleted only if it is still unattached at that moment, so a
+    claim filed meanwhile keeps its photos.
+    """
+    deleted = 0
+    abandoned = ClaimPhoto.objects.filter(claim__isnull=True, uploaded_at__lt=uploaded_before)
+    for photo in abandoned.iterator():
+        with transaction.atomic():
+            removed, _by_model = ClaimPhoto.objects.filter(pk=photo.pk, claim__isnull=True).delete()
+        if removed:
+            _delete_files(photo)
+            deleted += 1
+    return deleted

@@ -1,0 +1,138 @@
+"""The portal's read queries: a customer reaches only what is theirs (404 for anything else)."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
+
+from claims.lifecycle import Status
+from claims.models import Claim, ClaimEvent, ClaimPhoto, Message, Order, OrderLine, User
+from claims.selectors import COVERING_CLAIMS
+from policies.eligibility import Verdict, return_window, warranty_period
+from policies.terms import Terms
+
+
+@dataclass(frozen=True)
+class LineStanding:
+    """What a customer may still do with one order line today (R1, W1)."""
+
+    line: OrderLine
+    return_verdict: Verdict
+    warranty_verdict: Verdict
+    open_claim: Claim | None
+    claimable_quantity: int
+
+    @property
+    def can_file(self) -> bool:
+        return self.open_claim is None and self.claimable_quantity > 0
+
+    @property
+    def can_return(self) -> bool:
+        return self.can_file and self.return_verdict.eligible
+
+    @property
+    def can_claim_warranty(self) -> bool:
+        return self.can_file and self.warranty_verdict.eligible
+
+
+@dataclass(frozen=True)
+class OrderStanding:
+    order: Order
+    lines: list[LineStanding]
+
+
+def customer_lines(customer: User) -> QuerySet[OrderLine]:
+    return OrderLine.objects.filter(order__customer=customer).select_related("order", "product")
+
+
+def customer_claims(customer: User) -> QuerySet[Claim]:
+    return Claim.objects.filter(order_line__order__customer=customer).select_related(
+        "order_line__order", "order_line__product"
+    )
+
+
+def line_standing(line: OrderLine, *, today: date, terms: Terms) -> LineStanding:
+    """``line`` must come with its covering claims prefetched as ``covering_claims``."""
+    covering: list[Claim] = line.covering_claims  # type: ignore[attr-defined]
+    return LineStanding(
+        line=line,
+        return_verdict=return_window(delivered_on=line.order.delivered_on, today=today, terms=terms),
+        warranty_verdict=warranty_period(purchased_on=line.order.purchased_on, today=today, terms=terms),
+        open_claim=next((claim for claim in covering if claim.is_open), None),
+        claimable_quantity=max(line.quantity - sum(claim.quantity for claim in covering), 0),
+    )
+
+
+def _with_covering_claims(lines: QuerySet[OrderLine]) -> QuerySet[OrderLine]:
+    return lines.prefetch_related(
+        Prefetch("claims", queryset=Claim.objects.filter(COVERING_CLAIMS), to_attr="covering_claims")
+    )
+
+
+def customer_orders(*, customer: User, today: date, terms: Terms) -> list[OrderStanding]:
+    """Every order under the customer's email with each line's standing, in three queries."""
+    lines = _with_covering_claims(OrderLine.objects.select_related("product"))
+    orders = Order.objects.filter(customer=customer).prefetch_related(Prefetch("lines", queryset=lines))
+    standings = []
+    for order in orders:
+        line_standings = [line_standing(line, today=today, terms=terms) for line in order.lines.all()]
+        standings.append(OrderStanding(order=order, lines=line_standings))
+    return standings
+
+
+def customer_line_standing(*, customer: User, line_id: int, today: date, terms: Terms) -> LineStanding:
+    """Raises ``OrderLine.DoesNotExist`` when the line is not the customer's."""
+    line = _with_covering_claims(customer_lines(customer)).get(pk=line_id)
+    return line_standing(line, today=today, terms=terms)
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    title: str
+    note: str
+    by_customer: bool
+
+
+def _timeline_entry(event: ClaimEvent, customer_id: int) -> TimelineEntry:
+    if event.kind in Status.values:
+        title = str(Status(event.kind).label)
+    elif event.kind == "shipped":
+        title = _("Parcel sent to ASM on %(day)s") % {"day": event.data.get("shipped_on", "")}
+    else:
+        title = event.kind.replace("_", " ").capitalize()
+    return TimelineEntry(
+        at=event.created_at, title=title, note=event.note, by_customer=event.actor_id == customer_id
+    )
+
+
+@dataclass(frozen=True)
+class ClaimPage:
+    claim: Claim
+    timeline: list[TimelineEntry]
+    conversation: list[Message]
+    photos: list[ClaimPhoto]
+
+    @property
+    def latest_question(self) -> Message | None:
+        questions = [message for message in self.conversation if message.kind == Message.Kind.QUESTION]
+        return questions[-1] if questions else None
+
+
+def customer_claim(*, customer: User, rma_number: str) -> Claim:
+    """Raises ``Claim.DoesNotExist`` when the claim is not the customer's."""
+    return customer_claims(customer).get(rma_number=rma_number)
+
+
+def claim_page(claim: Claim) -> ClaimPage:
+    """What the customer may see of a claim: visible events, questions and answers, photos."""
+    return ClaimPage(
+        claim=claim,
+        timeline=[
+            _timeline_entry(event, claim.order_line.order.customer_id)
+            for event in claim.events.filter(customer_visible=True)
+        ],
+        conversation=list(claim.messages.exclude(kind=Message.Kind.INTERNAL_NOTE).select_related("author")),
+        photos=list(claim.photos.all()),
+    )

@@ -1,0 +1,97 @@
+"""Fixtures of the portal's tests; the browser fixtures are reusable by other suites."""
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from claims.models import OrderLine, User
+from tests.conftest import require_service
+from tests.factories import CustomerFactory, OrderLineFactory
+
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+
+
+@pytest.fixture
+def customer(db) -> User:
+    return CustomerFactory(email="ana@example.com")
+
+
+@pytest.fixture
+def line(customer) -> OrderLine:
+    """A line delivered two days ago: inside the return window and under warranty."""
+    return OrderLineFactory(order__customer=customer)
+
+
+@pytest.fixture
+def signed_in(client: Client, customer: User) -> Client:
+    client.force_login(customer)
+    return client
+
+
+@pytest.fixture
+def other_client(db) -> Client:
+    other = Client()
+    other.force_login(CustomerFactory(email="someone.else@example.com"))
+    return other
+
+
+# --- Browser --------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    """Headless Chromium through Playwright; skips (or fails under ASM_REQUIRE_SERVICES) without it."""
+    require_service(
+        Path(CHROMIUM).exists() or shutil.which("chromium") is not None, f"Chromium is not at {CHROMIUM}"
+    )
+    from playwright.sync_api import sync_playwright
+
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone(chromium: Any, live_server: Any) -> Iterator[Any]:
+    """A page in a 360 × 740 phone-sized window, on the live server; fails on any browser console error."""
+    context = chromium.new_context(viewport={"width": 360, "height": 740}, base_url=live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    console_errors: list[str] = []
+    page.on("console", lambda message: console_errors.append(message.text) if message.type == "error" else None)
+    yield page
+    context.close()
+    assert console_errors == [], console_errors
+
+
+@pytest.fixture
+def screenshot(request: pytest.FixtureRequest) -> Any:
+    """``screenshot(page, "step")`` saves var/screenshots/<test>/<n>-<step>.png (git-ignored)."""
+    folder = SCREENSHOTS / request.node.name
+    folder.mkdir(parents=True, exist_ok=True)
+    steps = iter(range(1, 1000))
+
+    def take(page: Any, step: str) -> Path:
+        path = folder / f"{next(steps):02d}-{step}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
