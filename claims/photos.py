@@ -151,6 +151,8 @@ def store_photo(
     )
     photo.image.save(f"{stem}.{clean.extension}", ContentFile(clean.image), save=False)
     photo.thumbnail.save(f"{stem}-thumb.{clean.extension}", ContentFile(clean.thumbnail), save=False)
+    # Known from the decoding; saving the file could not read them from an unnamed buffer.
+    photo.width, photo.height = clean.width, clean.height
     try:
         photo.save()
     except Exception:

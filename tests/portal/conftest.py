@@ -76,7 +76,9 @@ def phone(chromium: Any, live_server: Any) -> Iterator[Any]:
     page = context.new_page()
     page.set_default_timeout(15_000)
     console_errors: list[str] = []
-    page.on("console", lambda message: console_errors.append(message.text) if message.type == "error" else None)
+    page.on(
+        "console", lambda message: console_errors.append(message.text) if message.type == "error" else None
+    )
     yield page
     context.close()
     assert console_errors == [], console_errors
