@@ -1,0 +1,136 @@
+"""The warehouse page: scan an RMA, mark received (RP4 / WP4 clock), inspect beside the declaration."""
+
+import pytest
+from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from claims.lifecycle import Status
+from claims.models import ClaimPhoto
+from tests.admin.conftest import signed_in
+from tests.factories import make_claim
+from tests.photos import jpeg_bytes
+
+WAREHOUSE = reverse("admin:claims_claim_warehouse")
+
+
+def claim_page(claim) -> str:
+    return reverse("admin:claims_claim_warehouse_claim", args=[claim.pk])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("typed", ["{rma}", "  {lower}  ", "{bare}"])
+def test_a_typed_or_scanned_rma_lands_on_the_claim(warehouse, typed):
+    claim = make_claim(Status.APPROVED)
+    rma = str(claim.rma_number)
+    value = typed.format(rma=rma, lower=rma.lower(), bare=rma.removeprefix("RMA-"))
+    response = signed_in(warehouse).get(WAREHOUSE, {"rma": value})
+    assert response.status_code == 302
+    assert response["Location"] == claim_page(claim)
+
+
+@pytest.mark.django_db
+def test_an_unknown_rma_is_said_so(warehouse):
+    response = signed_in(warehouse).get(WAREHOUSE, {"rma": "RMA-1999-000001"})
+    assert response.status_code == 200
+    assert "No claim has the RMA number" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_page_is_made_for_a_phone(warehouse):
+    page = signed_in(warehouse).get(WAREHOUSE).content.decode()
+    assert 'name="viewport"' in page
+    assert "autofocus" in page
+    assert "style=" not in page.split("<body", 1)[1].split("<footer", 1)[0]
+
+
+@pytest.mark.django_db
+def test_marking_received_starts_the_clock(warehouse):
+    claim = make_claim(Status.APPROVED)
+    client = signed_in(warehouse)
+    assert "Mark received" in client.get(claim_page(claim)).content.decode()
+    received_on = claim.approved_at.date().isoformat()
+    response = client.post(claim_page(claim), {"step": "receive", "received_on": received_on})
+    assert response.status_code == 302
+    claim.refresh_from_db()
+    assert claim.status == Status.RECEIVED
+    assert claim.target_on is not None
+    assert claim.deadline_on is not None
+    event = claim.events.get(kind=Status.RECEIVED)
+    assert event.actor == warehouse
+    assert event.data["received_on"] == received_on
+
+
+@pytest.mark.django_db
+def test_a_future_receipt_date_is_refused(warehouse):
+    claim = make_claim(Status.APPROVED)
+    response = signed_in(warehouse).post(claim_page(claim), {"step": "receive", "received_on": "2999-01-01"})
+    assert response.status_code == 200
+    assert "cannot be in the future" in response.content.decode()
+    claim.refresh_from_db()
+    assert claim.status == Status.APPROVED
+
+
+@pytest.mark.django_db
+def test_inspection_matching_the_declaration(warehouse):
+    claim = make_claim(Status.RECEIVED)
+    client = signed_in(warehouse)
+    page = client.get(claim_page(claim)).content.decode()
+    assert "What the customer declared, and what you find" in page
+    response = client.post(
+        claim_page(claim),
+        {
+            "step": "inspect",
+            "found_intact_unused_packaged": "on",
+            "found_no_user_damage": "on",
+            "found_all_accessories_included": "on",
+            "notes": "Sealed box.",
+            "photos": [SimpleUploadedFile("box.jpg", jpeg_bytes(), content_type="image/jpeg")],
+        },
+        follow=True,
+    )
+    claim.refresh_from_db()
+    assert claim.status == Status.INSPECTED
+    assert claim.inspection.mismatches == []
+    assert claim.inspection.inspector == warehouse
+    assert claim.photos.get().stage == ClaimPhoto.Stage.INSPECTION
+    assert any("matches the declaration" in str(message) for message in get_messages(response.wsgi_request))
+
+
+@pytest.mark.django_db
+def test_a_mismatch_is_flagged_for_care(warehouse, care):
+    claim = make_claim(Status.RECEIVED)
+    signed_in(warehouse).post(
+        claim_page(claim),
+        {
+            "step": "inspect",
+            "found_intact_unused_packaged": "on",
+            "found_all_accessories_included": "on",
+            "signs_of_user_damage": "on",
+        },
+    )
+    claim.refresh_from_db()
+    assert claim.inspection.mismatches == ["R3", "W4"]
+    care_page = signed_in(care).get(reverse("admin:claims_claim_change", args=[claim.pk])).content.decode()
+    assert "Differs from the declaration:" in care_page
+    assert "R3, W4" in care_page
+    queue = signed_in(care).get(reverse("admin:claims_claim_changelist"), {"mismatch": "yes"})
+    assert claim.rma_number in queue.content.decode()
+
+
+@pytest.mark.django_db
+def test_two_warehouse_staff_receiving_the_same_parcel(warehouse):
+    claim = make_claim(Status.APPROVED)
+    received_on = claim.approved_at.date().isoformat()
+    first, second = signed_in(warehouse), signed_in(warehouse)
+    first.post(claim_page(claim), {"step": "receive", "received_on": received_on})
+    response = second.post(claim_page(claim), {"step": "receive", "received_on": received_on}, follow=True)
+    assert claim.events.filter(kind=Status.RECEIVED).count() == 1
+    assert any("cannot be marked received" in str(message) for message in get_messages(response.wsgi_request))
+
+
+@pytest.mark.django_db
+def test_a_claim_with_nothing_for_the_warehouse(warehouse):
+    claim = make_claim(Status.SUBMITTED)
+    page = signed_in(warehouse).get(claim_page(claim)).content.decode()
+    assert "nothing for the warehouse to do" in page
