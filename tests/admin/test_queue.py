@@ -12,7 +12,7 @@ from claims.lifecycle import Status
 from claims.models import Claim
 from claims.services import InspectionFindings, record_inspection
 from tests.admin.conftest import signed_in
-from tests.factories import ALL_GOOD, make_claim
+from tests.factories import ALL_GOOD, OrderLineFactory, ProductFactory, make_claim
 
 CHANGELIST = reverse("admin:claims_claim_changelist")
 
@@ -69,7 +69,7 @@ def test_filters_by_kind_status_payer_and_mismatch(care):
 @pytest.mark.django_db
 @pytest.mark.parametrize("term", ["rma", "order", "email", "product"])
 def test_search_by_rma_order_email_and_product(care, term):
-    wanted = make_claim(Status.SUBMITTED)
+    wanted = make_claim(Status.SUBMITTED, line=OrderLineFactory(product=ProductFactory(name="Harbour at dawn")))
     make_claim(Status.SUBMITTED)
     line = wanted.order_line
     query = {
