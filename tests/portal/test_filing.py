@@ -89,7 +89,8 @@ def test_a_change_of_mind_return_is_filed_and_shown(signed_in, line, customer):
     assert response.url == reverse("portal:claim_detail", args=[claim.rma_number])
     assert claim.kind == ClaimKind.RETURN
     assert claim.shipping_payer == ShippingPayer.CUSTOMER  # R6
-    assert claim.declared_intact_unused_packaged and claim.declared_all_accessories_included
+    assert claim.declared_intact_unused_packaged
+    assert claim.declared_all_accessories_included
     assert claim.filed_by is None
     assert ClaimEvent.objects.filter(claim=claim, kind=Status.SUBMITTED, actor=customer).exists()
     page = signed_in.get(response.url)
@@ -159,7 +160,8 @@ def test_a_rejected_photo_keeps_the_accepted_ones_and_the_fields(signed_in, line
     form = response.context["form"]
     assert "“notes.png”: this is not a JPEG, PNG or WebP photo." in form.errors["new_photos"]
     kept = ClaimPhoto.objects.get()
-    assert kept.original_name == "good.jpg" and kept.claim is None
+    assert kept.original_name == "good.jpg"
+    assert kept.claim is None
     text = response.content.decode()
     assert f'name="photos" value="{kept.pk}"' in text
     assert "Crushed corner" in text
