@@ -44,25 +44,27 @@ def claims_overdue(*, today: date) -> QuerySet[Claim]:
 
 
 def claims_needing_target_alert(*, today: date) -> QuerySet[Claim]:
-    """Uses the partial index ``claim_due_target``."""
-    return claims_due_soon(today=today).filter(target_alert_sent_at__isnull=True)
+    """Uses the partial index ``claim_due_target`` (ordered by its column, oldest first)."""
+    return claims_due_soon(today=today).filter(target_alert_sent_at__isnull=True).order_by("target_on")
 
 
 def claims_needing_deadline_alert(*, today: date) -> QuerySet[Claim]:
     """Uses the partial index ``claim_due_deadline``."""
-    return claims_overdue(today=today).filter(deadline_alert_sent_at__isnull=True)
+    return claims_overdue(today=today).filter(deadline_alert_sent_at__isnull=True).order_by("deadline_on")
 
 
 def claims_awaiting_shipment(*, approved_before: datetime) -> QuerySet[Claim]:
     """Uses the partial index ``claim_awaiting_shipment``."""
     return Claim.objects.filter(
         status=Status.APPROVED, shipped_on__isnull=True, approved_at__lte=approved_before
-    )
+    ).order_by("approved_at")
 
 
 def claims_awaiting_answer(*, asked_before: datetime) -> QuerySet[Claim]:
     """Uses the partial index ``claim_awaiting_answer``."""
-    return Claim.objects.filter(status=Status.INFO_REQUESTED, info_requested_at__lte=asked_before)
+    return Claim.objects.filter(status=Status.INFO_REQUESTED, info_requested_at__lte=asked_before).order_by(
+        "info_requested_at"
+    )
 
 
 # --- The sweep ------------------------------------------------------------------
