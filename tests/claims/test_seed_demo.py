@@ -92,7 +92,7 @@ def test_claims_in_many_states_walked_through_the_services():
     assert set(claims.values_list("status", flat=True)) == set(Status) - {Status.EXPIRED}
     for claim in claims:
         # Every step left its event, the first being the filing.
-        assert claim.events.first().to_status == Status.SUBMITTED
+        assert claim.events.values_list("to_status", flat=True)[0] == Status.SUBMITTED
         assert claim.events.filter(to_status=claim.status).exists()
     for claim in claims.filter(kind=ClaimKind.WARRANTY):
         photo = claim.photos.get()
@@ -108,6 +108,9 @@ def test_received_claims_show_due_soon_and_overdue():
 
     due_soon = Claim.objects.get(order_line__order__number="ASM-DEMO-2004")
     overdue = Claim.objects.get(order_line__order__number="ASM-DEMO-3001")
+    assert due_soon.target_on is not None
+    assert due_soon.deadline_on is not None
+    assert overdue.deadline_on is not None
     assert due_soon.target_on < today <= due_soon.deadline_on
     assert overdue.deadline_on < today
 
