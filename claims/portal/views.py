@@ -229,7 +229,9 @@ def _file_claim(request: HttpRequest, *, line_id: int, kind: ClaimKind) -> HttpR
         # A late return carried over to the warranty path arrives with its description and photos.
         carried = request.POST if carried_over else {}
         form = form_class(
-            initial={key: carried.get(key) for key in ("description", "quantity", "defect_category")},
+            initial={
+                key: carried[key] for key in ("description", "quantity", "defect_category") if key in carried
+            },
             photo_ids=[int(value) for value in request.POST.getlist("photos") if value.isdigit()],
             owner=customer,
             line=standing.line,

@@ -1,6 +1,7 @@
 """Fixtures of the portal's tests; the browser fixtures are reusable by other suites."""
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -8,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from PIL import Image
 
 from claims.models import OrderLine, User
 from tests.conftest import require_service
@@ -97,3 +99,38 @@ def screenshot(request: pytest.FixtureRequest) -> Any:
         return path
 
     return take
+
+
+@pytest.fixture
+def sent_emails(settings, monkeypatch) -> Any:
+    """Emails go to Django's locmem outbox, delivered the moment their outbox row commits.
+
+    Delivery is the outbox's own (``claims.outbox.deliver_notification``),
+    called in place of queuing the Celery task. Returns a function listing the
+    emails sent so far.
+    """
+    from django.core import mail
+
+    from claims import outbox
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    mail.outbox = []
+    monkeypatch.setattr(
+        outbox,
+        "enqueue_delivery",
+        lambda *, notification_id: outbox.deliver_notification(notification_id=notification_id),
+    )
+    return lambda: list(mail.outbox)
+
+
+def sign_in_link(email_message: Any) -> str:
+    """The sign-in link in an email's text."""
+    found = re.search(r"https?://\S+/sign-in/link/\?token=[\w:.-]+", email_message.body)
+    assert found, email_message.body
+    return found.group(0)
+
+
+def write_photo(folder: Path, name: str = "defect.jpg", colour: str = "tan") -> Path:
+    path = folder / name
+    Image.new("RGB", (640, 480), colour).save(path, format="JPEG")
+    return path

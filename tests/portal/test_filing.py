@@ -72,6 +72,7 @@ def test_the_return_page_states_who_pays_shipping_for_each_reason(signed_in, lin
     assert "shipping paid by ASM" in text
     assert "shipping paid by Customer" in text
     assert "You can return this item until" in text
+    assert re.search(r'<input[^>]*name="quantity"[^>]*value="1"', text)
 
 
 def test_the_chosen_reasons_payer_is_stated_before_submitting(signed_in, line):
