@@ -7,7 +7,7 @@ from django.contrib.auth import authenticate
 from django.db import IntegrityError, transaction
 
 from claims.lifecycle import Status
-from claims.models import Customer, OrderLine, User, normalize_email
+from claims.models import Customer, Order, OrderLine, Product, User, normalize_email
 from tests.factories import (
     STAFF_PASSWORD,
     CustomerFactory,
@@ -58,11 +58,13 @@ def test_customers_are_the_users_who_are_not_staff():
 
 def test_an_order_line_has_a_positive_quantity():
     with pytest.raises(IntegrityError), transaction.atomic():
-        OrderLine.objects.create(order=OrderFactory(), product=ProductFactory(), quantity=0)
+        OrderLine.objects.create(
+            order=cast(Order, OrderFactory()), product=cast(Product, ProductFactory()), quantity=0
+        )
 
 
 def test_an_order_lists_each_product_once():
-    order, product = OrderFactory(), ProductFactory()
+    order, product = cast(Order, OrderFactory()), cast(Product, ProductFactory())
     OrderLine.objects.create(order=order, product=product, quantity=1)
 
     with pytest.raises(IntegrityError), transaction.atomic():
