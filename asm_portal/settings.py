@@ -229,6 +229,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": ASM_SWEEP_INTERVAL_MINUTES * 60.0,
         "options": {"expires": ASM_SWEEP_INTERVAL_MINUTES * 60.0 - 5},
     },
+    "delete-abandoned-photos": {
+        "task": "claims.tasks.delete_abandoned_photos",
+        "schedule": 3600.0,
+        "options": {"expires": 3500},
+    },
 }
 if CELERY_BROKER_URL.startswith("filesystem://"):
     # `make run` without Redis: kombu's filesystem transport, for one machine only.
@@ -277,6 +282,8 @@ ASM_UPLOAD_RATE_WINDOW_MINUTES = env.int("ASM_UPLOAD_RATE_WINDOW_MINUTES", defau
 DATA_UPLOAD_MAX_NUMBER_FILES = env.int("DATA_UPLOAD_MAX_NUMBER_FILES", default=20)
 FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+# Photos uploaded to a claim form that was never submitted are deleted after this long.
+ASM_ABANDONED_PHOTO_HOURS = env.int("ASM_ABANDONED_PHOTO_HOURS", default=24)
 
 # --- Security -----------------------------------------------------------------
 # TLS ends at the load balancer, which must set (overwrite) X-Forwarded-Proto.

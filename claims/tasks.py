@@ -4,10 +4,13 @@ None uses Celery's own retries: the outbox rows carry their retry state, and a
 countdown longer than Redis's visibility timeout would run twice.
 """
 
+from datetime import timedelta
+
 from celery import shared_task
+from django.conf import settings
 from django.utils import timezone
 
-from claims import deadlines, outbox
+from claims import deadlines, outbox, photos
 
 
 @shared_task(name="claims.tasks.deliver_notification")
@@ -27,3 +30,11 @@ def relay_outbox() -> None:
 def sweep_deadlines() -> None:
     """Every ASM_SWEEP_INTERVAL_MINUTES: the RP4 / WP4 alerts, reminders and expiries."""
     deadlines.sweep_deadlines(now=timezone.now())
+
+
+@shared_task(name="claims.tasks.delete_abandoned_photos")
+def delete_abandoned_photos() -> None:
+    """Hourly: remove photos uploaded to a form never submitted, once ASM_ABANDONED_PHOTO_HOURS old."""
+    photos.delete_abandoned_photos(
+        uploaded_before=timezone.now() - timedelta(hours=settings.ASM_ABANDONED_PHOTO_HOURS)
+    )

@@ -150,3 +150,16 @@ def test_abandoned_drafts_are_deleted_with_their_files(customer):
     assert not any(storage.exists(name) for name in old_files)
     assert storage.exists(attached.image.name)
     assert delete_abandoned_photos(uploaded_before=timezone.now() - timedelta(days=1)) == 0
+
+
+def test_the_hourly_task_deletes_drafts_older_than_the_setting(customer, settings):
+    from claims import tasks
+
+    settings.ASM_ABANDONED_PHOTO_HOURS = 24
+    old_draft, fresh_draft = (store_photo(owner=customer, upload=upload()) for _ in range(2))
+    ClaimPhoto.objects.filter(pk=old_draft.pk).update(uploaded_at=timezone.now() - timedelta(hours=25))
+    tasks.delete_abandoned_photos()
+    assert list(ClaimPhoto.objects.all()) == [fresh_draft]
+    assert (
+        settings.CELERY_BEAT_SCHEDULE["delete-abandoned-photos"]["task"] == tasks.delete_abandoned_photos.name
+    )
