@@ -48,7 +48,7 @@ from claims.admin.permissions import DECIDE_OUTCOME, INSPECT, RECEIVE, REVIEW, V
 from claims.admin.warehouse import WarehousePages
 from claims.errors import ClaimError, InvalidTransition
 from claims.lifecycle import Status
-from claims.models import Claim, ClaimEvent, ClaimPhoto, Message, OrderLine
+from claims.models import Claim, ClaimEvent, ClaimPhoto, Message, OrderLine, normalize_email
 from claims.photos import photo_content_type
 from claims.selectors import next_date_expression
 from claims.services import approve_claim
@@ -179,7 +179,7 @@ class ClaimAdmin(WarehousePages, DashboardPage, admin.ModelAdmin[Claim]):
     list_display_links = ["rma_number"]
     list_filter = ["kind", "status", StageFilter, DeadlineFilter, MismatchFilter, "shipping_payer"]
     search_fields = [
-        "=rma_number",
+        "rma_number",
         "=order_line__order__number",
         "order_line__order__customer__email",
         "order_line__product__name",
@@ -214,6 +214,17 @@ class ClaimAdmin(WarehousePages, DashboardPage, admin.ModelAdmin[Claim]):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Claim]:
         return super().get_queryset(request).annotate(next_date_on=next_date_expression())
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Claim], search_term: str
+    ) -> tuple[QuerySet[Claim], bool]:
+        """An RMA number or a whole email address is looked up exactly, through its unique index."""
+        term = search_term.strip()
+        if " " not in term and term.upper().startswith("RMA-"):
+            return queryset.filter(rma_number=term.upper()), False
+        if " " not in term and "." in term.partition("@")[2]:
+            return queryset.filter(order_line__order__customer__email=normalize_email(term)), False
+        return super().get_search_results(request, queryset, search_term)
 
     @admin.display(description=gettext_lazy("customer"), ordering="order_line__order__customer__email")
     def customer(self, claim: Claim) -> str:
@@ -467,6 +478,9 @@ class ClaimAdmin(WarehousePages, DashboardPage, admin.ModelAdmin[Claim]):
             columns.insert(0, "action_checkbox")
         urgent = request.GET.copy()
         urgent["o"] = str(columns.index("next_date"))
+        if "queue" not in urgent and "status__exact" not in urgent:
+            # Urgency is about open claims; sorting only those keeps the page fast with a long history.
+            urgent["queue"] = "open"
         newest = request.GET.copy()
         newest.pop("o", None)
         context = {

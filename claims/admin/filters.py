@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from claims.lifecycle import Status
-from claims.models import Claim
+from claims.models import OPEN_STATUS_VALUES, Claim
 from claims.selectors import due_soon, overdue
 
 
@@ -55,6 +55,7 @@ class StageFilter(admin.SimpleListFilter):
     title = _("queue")
     parameter_name = "queue"
     QUEUES: dict[str, tuple[Any, list[str]]] = {
+        "open": (_("All open claims"), OPEN_STATUS_VALUES),
         "care": (_("Waiting for care"), [Status.SUBMITTED, Status.INSPECTED]),
         "customer": (_("Waiting for the customer"), [Status.INFO_REQUESTED, Status.APPROVED]),
         "warehouse": (_("Waiting for the warehouse"), [Status.RECEIVED]),
