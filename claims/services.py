@@ -319,6 +319,12 @@ def answer_info_request(
             _("At most %(count)d photos per claim.") % {"count": MAX_PHOTOS_PER_CLAIM},
             field_errors={"photos": _("Too many photos.")},
         )
+    # As when filing: only the customer's (or the answering staff member's) own unattached uploads.
+    if any(
+        photo.claim_id is not None or photo.owner_id not in (claim.order_line.order.customer_id, actor.pk)
+        for photo in photos
+    ):
+        raise ClaimError(_("One of the photos belongs elsewhere; upload it again."))
     claim = _change_status(
         claim=claim, to=Status.SUBMITTED, actor=actor, action=_("answered"), note=answer.strip()
     )

@@ -514,6 +514,20 @@ def test_question_and_answer_are_kept_as_messages_with_the_answers_photos():
     assert (photo.claim, photo.stage) == (claim, photo.Stage.ANSWER)
 
 
+def test_an_answer_cannot_take_another_customers_photo():
+    claim = make_claim(S.INFO_REQUESTED)
+    stranger_photo = make_photo(cast(User, CustomerFactory()))
+
+    with pytest.raises(ClaimError, match="belongs elsewhere"):
+        answer_info_request(
+            claim=claim, actor=customer_of(claim), answer="See the photo.", photos=[stranger_photo]
+        )
+
+    claim.refresh_from_db()
+    stranger_photo.refresh_from_db()
+    assert (claim.status, stranger_photo.claim) == (S.INFO_REQUESTED, None)
+
+
 def test_changing_the_payer_at_approval_needs_a_reason():
     """R6: the payer is provisional; care may override it, saying why."""
     claim = make_claim()
