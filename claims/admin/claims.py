@@ -14,7 +14,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
@@ -48,8 +48,7 @@ from claims.admin.permissions import DECIDE_OUTCOME, INSPECT, RECEIVE, REVIEW, V
 from claims.admin.warehouse import WarehousePages
 from claims.errors import ClaimError, InvalidTransition
 from claims.lifecycle import Status
-from claims.models import Claim, ClaimEvent, ClaimPhoto, Message, OrderLine, normalize_email
-from claims.photos import photo_content_type
+from claims.models import Claim, ClaimEvent, Message, OrderLine, normalize_email
 from claims.selectors import next_date_expression
 from claims.services import approve_claim
 
@@ -456,20 +455,6 @@ class ClaimAdmin(WarehousePages, DashboardPage, admin.ModelAdmin[Claim]):
             },
         )
 
-    # --- Photos -------------------------------------------------------------------
-
-    def photo_view(self, request: HttpRequest, object_id: int, photo_id: int, variant: str) -> HttpResponse:
-        """A claim photo for staff who may see the claim or handle its parcel; never a public URL."""
-        if not (self.has_view_permission(request) or self.has_warehouse_permission(request)):
-            raise PermissionDenied
-        photo = ClaimPhoto.objects.filter(pk=photo_id, claim_id=object_id).first()
-        if photo is None or variant not in ("image", "thumbnail"):
-            raise Http404
-        field_file = photo.image if variant == "image" else photo.thumbnail
-        response = FileResponse(field_file.open("rb"), content_type=photo_content_type(field_file.name or ""))
-        response["Cache-Control"] = "private, max-age=3600"
-        return response
-
     # --- Pages ----------------------------------------------------------------------
 
     def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
@@ -498,10 +483,5 @@ class ClaimAdmin(WarehousePages, DashboardPage, admin.ModelAdmin[Claim]):
             path("warehouse/<int:object_id>/", view(self.warehouse_claim_view), name="claims_claim_warehouse_claim"),
             path("dashboard/", view(self.dashboard_view), name="claims_claim_dashboard"),
             path("<int:object_id>/step/<slug:slug>/", view(self.step_view), name="claims_claim_step"),
-            path(
-                "<int:object_id>/photos/<int:photo_id>/<str:variant>/",
-                view(self.photo_view),
-                name="claims_claim_photo",
-            ),
             *super().get_urls(),
         ]

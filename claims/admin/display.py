@@ -83,8 +83,9 @@ def render_photos(claim: Claim) -> SafeString:
     photos = [
         {
             "photo": photo,
-            "thumbnail_url": reverse("admin:claims_claim_photo", args=[claim.pk, photo.pk, "thumbnail"]),
-            "image_url": reverse("admin:claims_claim_photo", args=[claim.pk, photo.pk, "image"]),
+            # The portal's photo views check access, staff included.
+            "thumbnail_url": reverse("claim_photo_thumbnail", args=[photo.pk]),
+            "image_url": reverse("claim_photo", args=[photo.pk]),
         }
         for photo in claim.photos.all()
     ]
