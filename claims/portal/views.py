@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -50,7 +51,8 @@ from policies.terms import Terms, current_terms
 
 def _customer(request: HttpRequest) -> User:
     user = request.user
-    assert isinstance(user, User)  # login_required ran first
+    if not isinstance(user, User):  # login_required runs first; this only narrows the type
+        raise PermissionDenied
     return user
 
 

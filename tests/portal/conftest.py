@@ -5,29 +5,45 @@ import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.test import Client
 from PIL import Image
 
-from claims.models import OrderLine, User
+from claims.models import Order, OrderLine, User
 from tests.conftest import require_service
-from tests.factories import CustomerFactory, OrderLineFactory
+from tests.factories import CustomerFactory, OrderFactory, OrderLineFactory, StaffFactory
 
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 
+def new_customer(**fields: Any) -> User:
+    return cast(User, CustomerFactory(**fields))
+
+
+def new_staff(**fields: Any) -> User:
+    return cast(User, StaffFactory(**fields))
+
+
+def new_order(**fields: Any) -> Order:
+    return cast(Order, OrderFactory(**fields))
+
+
+def new_line(**fields: Any) -> OrderLine:
+    return cast(OrderLine, OrderLineFactory(**fields))
+
+
 @pytest.fixture
 def customer(db) -> User:
-    return CustomerFactory(email="ana@example.com")
+    return new_customer(email="ana@example.com")
 
 
 @pytest.fixture
 def line(customer) -> OrderLine:
-    """A line delivered two days ago: inside the return window and under warranty."""
-    return OrderLineFactory(order__customer=customer)
+    """A line bought 5 days ago and delivered 3 days ago: inside the return window and under warranty."""
+    return new_line(order__customer=customer)
 
 
 @pytest.fixture
@@ -39,7 +55,7 @@ def signed_in(client: Client, customer: User) -> Client:
 @pytest.fixture
 def other_client(db) -> Client:
     other = Client()
-    other.force_login(CustomerFactory(email="someone.else@example.com"))
+    other.force_login(new_customer(email="someone.else@example.com"))
     return other
 
 

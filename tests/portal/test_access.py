@@ -6,7 +6,8 @@ from django.urls import reverse
 
 from claims.lifecycle import Status
 from claims.photos import store_photo
-from tests.factories import StaffFactory, make_claim
+from tests.factories import make_claim
+from tests.portal.conftest import new_staff
 from tests.portal.images import upload
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +19,7 @@ def owned(line, customer):
     claim = make_claim(Status.INFO_REQUESTED, line=line)
     draft = store_photo(owner=customer, upload=upload())
     attached = store_photo(owner=customer, upload=upload(), claim=claim)
-    inspection_photo = store_photo(owner=StaffFactory(), upload=upload(), claim=claim)
+    inspection_photo = store_photo(owner=new_staff(), upload=upload(), claim=claim)
     rma = claim.rma_number
     return [
         ("get", reverse("portal:file_return", args=[line.pk]), 302),  # the open claim
@@ -56,7 +57,7 @@ def test_a_stranger_is_sent_to_sign_in(client, owned):
 
 def test_staff_see_photos(owned):
     staff = Client()
-    staff.force_login(StaffFactory())
+    staff.force_login(new_staff())
     photo_urls = [url for _method, url, _expected in owned if url.startswith("/photos/")]
     for url in photo_urls:
         assert staff.get(url).status_code == 200, url

@@ -10,8 +10,7 @@ from playwright.sync_api import expect
 from claims.lifecycle import Status
 from claims.models import Claim, ClaimKind
 from claims.services import request_info
-from tests.factories import OrderFactory, OrderLineFactory, StaffFactory
-from tests.portal.conftest import sign_in_link, write_photo
+from tests.portal.conftest import new_line, new_order, new_staff, sign_in_link, write_photo
 
 pytestmark = [pytest.mark.browser, pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -19,14 +18,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.services, pytest.mark.django_db(t
 @pytest.fixture
 def order(customer):
     today = timezone.localdate()
-    order = OrderFactory(
+    order = new_order(
         customer=customer,
         number="ASM100245",
         purchased_on=today - timedelta(days=4),
         delivered_on=today - timedelta(days=2),
     )
-    OrderLineFactory(order=order, product__name="Lighthouse diorama")
-    OrderLineFactory(order=order, product__name="Windmill diorama")
+    new_line(order=order, product__name="Lighthouse diorama")
+    new_line(order=order, product__name="Windmill diorama")
     return order
 
 
@@ -95,7 +94,7 @@ def test_return_with_a_photo_answer_a_question_and_cancel(
     phone.get_by_role("link", name="My orders").first.click()
     expect(phone.locator(".claim-list")).to_contain_text(claim.rma_number)
 
-    request_info(claim=claim, actor=StaffFactory(), question="Please send a photo of the shipping label.")
+    request_info(claim=claim, actor=new_staff(), question="Please send a photo of the shipping label.")
     phone.locator(".claim-list").get_by_role("link", name=claim.rma_number).click()
     expect(phone.locator(".question")).to_contain_text("shipping label")
     phone.get_by_label("Your answer").fill("Here is the label.")

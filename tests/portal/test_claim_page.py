@@ -9,7 +9,8 @@ from django.utils import timezone
 from claims.lifecycle import Status
 from claims.models import Claim, ClaimEvent, ClaimPhoto, Message
 from claims.services import add_internal_note, request_info
-from tests.factories import StaffFactory, make_claim
+from tests.factories import make_claim
+from tests.portal.conftest import new_staff
 from tests.portal.images import upload
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +41,7 @@ def test_a_submitted_claim_shows_status_timeline_and_request(signed_in, claim_of
 
 def test_internal_notes_never_show(signed_in, claim_of):
     claim = claim_of()
-    add_internal_note(claim=claim, actor=StaffFactory(), body="Customer sounds upset; be quick.")
+    add_internal_note(claim=claim, actor=new_staff(), body="Customer sounds upset; be quick.")
     text = signed_in.get(detail_url(claim)).content.decode()
     assert "sounds upset" not in text
 
@@ -181,6 +182,6 @@ def test_a_rejected_claim_shows_the_reason(signed_in, claim_of):
 def test_a_second_question_is_the_one_shown(signed_in, claim_of):
     claim = claim_of(Status.INFO_REQUESTED)
     signed_in.post(reverse("portal:answer", args=[claim.rma_number]), {"answer": "Sent.", "action": "submit"})
-    request_info(claim=claim, actor=StaffFactory(), question="And the receipt, please?")
+    request_info(claim=claim, actor=new_staff(), question="And the receipt, please?")
     response = signed_in.get(detail_url(claim))
     assert response.context["page"].latest_question.body == "And the receipt, please?"

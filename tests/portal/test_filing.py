@@ -11,7 +11,8 @@ from claims.lifecycle import Status
 from claims.models import Claim, ClaimEvent, ClaimKind, ClaimPhoto
 from claims.photos import store_photo
 from policies.reasons import DefectCategory, ReturnReason, ShippingPayer
-from tests.factories import CustomerFactory, OrderLineFactory, make_claim
+from tests.factories import make_claim
+from tests.portal.conftest import new_customer, new_line
 from tests.portal.images import image_bytes, upload
 
 pytestmark = pytest.mark.django_db
@@ -194,7 +195,7 @@ def test_remove_button_drops_a_draft(signed_in, line, customer):
 
 
 def test_someone_elses_or_attached_photo_ids_are_ignored(signed_in, line):
-    stranger_photo = store_photo(owner=CustomerFactory(), upload=upload())
+    stranger_photo = store_photo(owner=new_customer(), upload=upload())
     response = signed_in.post(
         return_url(line),
         {**return_data(return_reason=ReturnReason.SHIPPING_DAMAGE), "photos": [stranger_photo.pk, "x"]},
@@ -225,7 +226,7 @@ def test_a_double_submit_files_one_claim(signed_in, line):
 
 
 def test_posted_status_payer_and_customer_are_ignored(signed_in, line):
-    stranger_line = OrderLineFactory()
+    stranger_line = new_line()
     signed_in.post(
         return_url(line),
         return_data(
@@ -253,14 +254,14 @@ def test_a_line_with_an_open_claim_goes_to_that_claim(signed_in, line):
 
 
 def test_quantity_cannot_exceed_what_is_left(signed_in, customer):
-    line = OrderLineFactory(order__customer=customer, quantity=2)
+    line = new_line(order__customer=customer, quantity=2)
     response = signed_in.post(return_url(line), return_data(quantity="3"))
     assert "quantity" in response.context["form"].errors
     assert not Claim.objects.exists()
 
 
 def test_an_undelivered_order_cannot_be_returned(signed_in, customer):
-    line = OrderLineFactory(order__customer=customer, order__delivered_on=None)
+    line = new_line(order__customer=customer, order__delivered_on=None)
     response = signed_in.post(return_url(line), return_data())
     assert not Claim.objects.exists()
     assert "has not been delivered yet" in response.content.decode()
@@ -273,7 +274,7 @@ def test_an_undelivered_order_cannot_be_returned(signed_in, customer):
 def late_line(customer):
     """Delivered 20 days ago: past the 7-day return window, well inside the warranty."""
     today = timezone.localdate()
-    return OrderLineFactory(
+    return new_line(
         order__customer=customer,
         order__purchased_on=today - timedelta(days=25),
         order__delivered_on=today - timedelta(days=20),
@@ -374,7 +375,7 @@ def test_the_warranty_page_shows_the_w4_w5_explanations_for_the_script(signed_in
 
 def test_filing_is_rate_limited(signed_in, customer, settings):
     settings.ASM_CLAIM_RATE_PER_CUSTOMER = 1
-    first, second = (OrderLineFactory(order__customer=customer) for _ in range(2))
+    first, second = (new_line(order__customer=customer) for _ in range(2))
     assert signed_in.post(return_url(first), return_data()).status_code == 302
     limited = signed_in.post(return_url(second), return_data())
     assert limited.status_code == 429

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from claims.lifecycle import Status
 from policies.models import PolicyTerms
-from tests.factories import CustomerFactory, OrderFactory, OrderLineFactory, make_claim
+from tests.factories import make_claim
+from tests.portal.conftest import new_customer, new_line, new_order
 
 pytestmark = pytest.mark.django_db
 
@@ -59,21 +60,21 @@ def test_pages_have_no_inline_scripts_or_styles(client, signed_in, line):
 
 def test_my_orders_shows_each_lines_standing(signed_in, customer):
     today = timezone.localdate()
-    fresh = OrderLineFactory(order__customer=customer, product__name="Lighthouse")
-    late = OrderLineFactory(
+    fresh = new_line(order__customer=customer, product__name="Lighthouse")
+    late = new_line(
         order__customer=customer,
         order__purchased_on=today - timedelta(days=40),
         order__delivered_on=today - timedelta(days=30),
         product__name="Windmill",
     )
-    old = OrderLineFactory(
+    old = new_line(
         order__customer=customer,
         order__purchased_on=today - timedelta(days=800),
         order__delivered_on=today - timedelta(days=795),
         product__name="Castle",
     )
-    undelivered = OrderLineFactory(order__customer=customer, order__delivered_on=None, product__name="Bridge")
-    claimed = OrderLineFactory(order__customer=customer, product__name="Harbour")
+    undelivered = new_line(order__customer=customer, order__delivered_on=None, product__name="Bridge")
+    claimed = new_line(order__customer=customer, product__name="Harbour")
     claim = make_claim(line=claimed)
 
     response = signed_in.get(reverse("portal:orders"))
@@ -104,8 +105,8 @@ def test_my_orders_shows_each_lines_standing(signed_in, customer):
 
 
 def test_my_orders_shows_nothing_of_anyone_else(signed_in, customer):
-    OrderLineFactory(order__customer=customer, product__name="Mine")
-    OrderLineFactory(order__customer=CustomerFactory(), product__name="Theirs", order__number="ASM-OTHER")
+    new_line(order__customer=customer, product__name="Mine")
+    new_line(order__customer=new_customer(), product__name="Theirs", order__number="ASM-OTHER")
     text = signed_in.get(reverse("portal:orders")).content.decode()
     assert "Mine" in text
     assert "Theirs" not in text
@@ -130,9 +131,9 @@ def count_queries(client, url) -> int:
 def add_orders(customer, count: int) -> None:
     """Orders of two lines each, one line with a claim on it."""
     for _ in range(count):
-        order = OrderFactory(customer=customer)
-        make_claim(line=OrderLineFactory(order=order))
-        OrderLineFactory(order=order)
+        order = new_order(customer=customer)
+        make_claim(line=new_line(order=order))
+        new_line(order=order)
 
 
 def test_my_orders_query_count_is_the_same_for_1_and_50_orders(signed_in, customer):

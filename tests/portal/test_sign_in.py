@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from claims.models import Notification
-from tests.factories import CustomerFactory, OrderFactory, StaffFactory
+from tests.portal.conftest import new_customer, new_order, new_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,7 @@ def link_path(notification: Notification) -> str:
 
 @pytest.fixture
 def order(customer):
-    return OrderFactory(customer=customer, number="ASM100245")
+    return new_order(customer=customer, number="ASM100245")
 
 
 def test_sign_in_page_renders(client):
@@ -71,8 +71,8 @@ def test_two_requests_send_two_links(client, order):
 
 
 def test_a_staff_account_never_gets_a_link(client):
-    staff = StaffFactory(email="care@asm.example")
-    OrderFactory(customer=staff, number="ASM200000")
+    staff = new_staff(email="care@asm.example")
+    new_order(customer=staff, number="ASM200000")
     request_link(client, order_number="ASM200000", email="care@asm.example")
     assert not Notification.objects.exists()
 
@@ -124,7 +124,7 @@ def test_a_bad_token_explains_itself(client, token):
 def test_a_link_made_for_staff_signs_nobody_in(client):
     from sesame.utils import get_token
 
-    staff = StaffFactory()
+    staff = new_staff()
     response = client.post(reverse("portal:sign_in_link"), {"token": get_token(staff)})
     assert response.status_code == 400
     assert "_auth_user_id" not in client.session
@@ -147,7 +147,7 @@ def test_requests_per_email_are_limited(client, order, settings):
     assert b"try again in" in limited.content
     assert Notification.objects.count() == 2  # no email when limited
     # Another email from the same address is not limited by this one's count.
-    CustomerFactory(email="bo@example.com")
+    new_customer(email="bo@example.com")
     assert request_link(client, order_number="X", email="bo@example.com").status_code == 302
 
 
