@@ -1,0 +1,115 @@
+"""In real Chromium: care approves, the warehouse receives and inspects, care resolves; the customer sees each step."""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from claims.lifecycle import Status
+from claims.models import Claim
+from tests.admin.conftest import ensure_roles
+from tests.conftest import require_service
+from tests.factories import StaffFactory, make_claim
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PASSWORD = "staff-password-1"
+
+
+@pytest.fixture
+def browser():
+    require_service(Path(CHROMIUM).exists(), f"Chromium is not installed at {CHROMIUM}")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls in the test are still synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def staff_page(browser, live_server, email: str):
+    page = browser.new_context().new_page()
+    page.goto(f"{live_server.url}{reverse('admin:login')}")
+    page.fill("#id_username", email)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{live_server.url}{reverse('admin:index')}")
+    return page
+
+
+def customer_page(browser, live_server, claim: Claim):
+    """The customer's browser, signed in through a session (the portal signs in by emailed link)."""
+    client = Client()
+    client.force_login(claim.order_line.order.customer)
+    context = browser.new_context()
+    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+    return context.new_page()
+
+
+@pytest.mark.browser
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_a_return_from_approval_to_refund(browser, live_server):
+    ensure_roles()
+    care = StaffFactory(role="Care staff", email="care-browser@asm.example")
+    warehouse = StaffFactory(role="Warehouse staff", email="warehouse-browser@asm.example")
+    claim = make_claim(Status.SUBMITTED)
+    customer = customer_page(browser, live_server, claim)
+    claim_url = f"{live_server.url}/claims/{claim.rma_number}/"
+
+    def customer_sees(label: str) -> None:
+        customer.goto(claim_url)
+        assert customer.locator(".claim-status").inner_text().strip() == label
+
+    customer_sees(str(Status.SUBMITTED.label))
+
+    # Care approves from the claim page.
+    care_page = staff_page(browser, live_server, care.email)
+    care_page.goto(f"{live_server.url}{reverse('admin:claims_claim_change', args=[claim.pk])}")
+    care_page.click("a.asm-step:text-is('Approve')")
+    care_page.click("input[type=submit][value='Approve']")
+    assert "approved" in care_page.locator(".messagelist").inner_text()
+    customer_sees(str(Status.APPROVED.label))
+
+    # The warehouse scans the RMA, marks the parcel received, then inspects it.
+    desk = staff_page(browser, live_server, warehouse.email)
+    desk.set_viewport_size({"width": 390, "height": 844})  # a phone
+    desk.goto(f"{live_server.url}{reverse('admin:claims_claim_warehouse')}")
+    desk.fill("#id_rma", str(claim.rma_number).lower())
+    desk.press("#id_rma", "Enter")
+    desk.wait_for_url(f"**{reverse('admin:claims_claim_warehouse_claim', args=[claim.pk])}")
+    desk.click("input[type=submit][value='Mark received']")
+    assert "received" in desk.locator(".messagelist").inner_text()
+    customer_sees(str(Status.RECEIVED.label))
+
+    for name in ("found_intact_unused_packaged", "found_no_user_damage", "found_all_accessories_included"):
+        desk.check(f"input[name={name}]")
+    desk.fill("textarea[name=notes]", "Sealed box, all parts.")
+    desk.click("input[type=submit][value='Record the inspection']")
+    assert "matches the declaration" in desk.locator(".messagelist").inner_text()
+    customer_sees(str(Status.INSPECTED.label))
+
+    # Care decides the refund; the amount is proposed from the order line.
+    care_page.goto(f"{live_server.url}{reverse('admin:claims_claim_change', args=[claim.pk])}")
+    care_page.click("a.asm-step:text-is('Resolve')")
+    care_page.check("input[name=outcome][value=refund]")
+    assert care_page.input_value("input[name=refund_amount]") == "1250000.00"
+    care_page.fill("input[name=payment_reference]", "PAY-BROWSER-1")
+    care_page.click("input[type=submit][value='Resolve']")
+    assert "resolved" in care_page.locator(".messagelist").inner_text()
+    customer_sees(str(Status.RESOLVED.label))
+
+    claim.refresh_from_db()
+    assert claim.payment_reference == "PAY-BROWSER-1"
+    assert [event.actor for event in claim.events.exclude(kind=Status.SUBMITTED)] == [care, warehouse, warehouse, care]
