@@ -32,7 +32,7 @@ class NotificationAdmin(admin.ModelAdmin[Notification]):
     list_select_related = ["claim"]
     search_fields = ["=recipient", "claim__rma_number", "=unique_key"]
     show_full_result_count = False
-    fields = readonly_fields = [
+    fields = readonly_fields = (
         "template_key",
         "recipient",
         "claim",
@@ -45,7 +45,7 @@ class NotificationAdmin(admin.ModelAdmin[Notification]):
         "sent_at",
         "last_error",
         "created_at",
-    ]
+    )
     actions = ["retry"]
 
     @admin.display(description=gettext_lazy("last error"))

@@ -4,8 +4,9 @@ import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
+import kombu.pools
 import redis
 from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
@@ -18,24 +19,27 @@ QUEUES = ["emails", "sweeps", "celery"]
 
 
 def _drop_connection_pools() -> None:
-    if app._pool is not None:
-        app._pool.force_close_all()
-    app._pool = None
-    # The producer pool is built on the connection pool: it must be rebuilt with it.
+    # Celery keeps its connection pools privately; they must go for a new broker URL to take effect.
+    internals = cast(Any, app)
+    if internals._pool is not None:
+        internals._pool.force_close_all()
+    internals._pool = None
+    # The producer pool comes from kombu's global pools, which a stopping worker may have closed.
     if "amqp" in app.__dict__:
-        app.amqp._producer_pool = None
+        internals.amqp._producer_pool = None
+    kombu.pools.reset()
 
 
 @contextmanager
 def use_broker(url: str) -> Iterator[None]:
     """The app publishes to ``url`` inside the block (``memory://`` keeps messages in the process)."""
     previous = app.conf.broker_url
-    app.conf.broker_url = url
+    app.conf.update(broker_url=url)
     _drop_connection_pools()
     try:
         yield
     finally:
-        app.conf.broker_url = previous
+        app.conf.update(broker_url=previous)
         _drop_connection_pools()
 
 
@@ -60,9 +64,10 @@ def running_worker(url: str) -> Iterator[None]:
     """A real worker consuming every queue of ``url``, in a thread of this process."""
     with use_broker(url):
         with app.connection_for_write() as connection:
+            channel = cast(Any, connection.default_channel)
             for queue in QUEUES:
                 # Messages left by an earlier, interrupted run must not be delivered into this test.
-                connection.default_channel.queue_purge(queue)
+                channel.queue_purge(queue)
         task_postrun.connect(_close_worker_connections, weak=False)
         try:
             with start_worker(app, pool="solo", perform_ping_check=False, queues=QUEUES, shutdown_timeout=30):

@@ -23,8 +23,9 @@ from claims.lifecycle import Status
 from claims.models import Claim, ClaimEvent, ClaimKind, Notification
 from claims.services import answer_info_request, mark_shipped, request_info
 from policies.models import ClosureDay
+from tests.background.builders import new_line, new_staff
 from tests.background.celery_app import use_broker
-from tests.factories import OrderLineFactory, StaffFactory, make_claim
+from tests.factories import make_claim
 from tests.photos import make_photo
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +47,7 @@ def received_on(day: date, *, kind: str = ClaimKind.RETURN) -> Claim:
     """A claim whose parcel was marked received on ``day`` (day 0 of the RP4 / WP4 clock)."""
     with time_machine.travel(at(day, 10), tick=False):
         if kind == ClaimKind.WARRANTY:
-            line = OrderLineFactory()
+            line = new_line()
             return make_claim("received", kind=kind, line=line, photos=[make_photo(line.order.customer)])
         return make_claim("received")
 
@@ -107,7 +108,7 @@ def test_rp4_clock_skips_tet():
 
 
 def test_wp4_clock_skips_reunification_and_labour_day():
-    """WP4: received Wed 29 Apr 2026; 30 Apr and 1 May are holidays; target 7th, deadline 10th business day."""
+    """WP4: received Wed 29 Apr 2026; 30 Apr, 1 May are holidays; target 7th, deadline 10th business day."""
     claim = received_on(date(2026, 4, 29), kind=ClaimKind.WARRANTY)
     assert (claim.target_on, claim.deadline_on) == (date(2026, 5, 12), date(2026, 5, 15))
     assert sweep_deadlines(now=at(date(2026, 5, 11), 23)).target_alerts == 0
@@ -244,7 +245,7 @@ def test_an_answered_question_is_neither_reminded_nor_expired():
 def test_a_second_question_gets_its_own_reminder():
     claim = asked_on(date(2026, 3, 2))
     sweep_deadlines(now=at(date(2026, 3, 7), 11))
-    staff = StaffFactory()
+    staff = new_staff()
     with time_machine.travel(at(date(2026, 3, 8)), tick=False):
         answer_info_request(claim=claim, actor=claim.order_line.order.customer, answer="Here.")
         request_info(claim=claim, actor=staff, question="And the receipt?")

@@ -19,7 +19,6 @@ from claims.services import (
     InspectionFindings,
     answer_info_request,
     approve_claim,
-    cancel_claim,
     expire_claim,
     mark_shipped,
     receive_claim,
@@ -30,8 +29,9 @@ from claims.services import (
 )
 from policies.reasons import DefectCategory, ShippingPayer
 from policies.terms import Terms
+from tests.background.builders import new_customer, new_line, new_staff
 from tests.background.celery_app import use_broker
-from tests.factories import ALL_GOOD, CustomerFactory, OrderLineFactory, StaffFactory, make_claim
+from tests.factories import ALL_GOOD, make_claim
 from tests.photos import make_photo
 
 pytestmark = pytest.mark.django_db
@@ -68,9 +68,9 @@ def _in_process_broker():
 
 def walk_every_email(customer: User, tag: str) -> dict[str, Claim]:
     """Claims of ``customer`` that between them produce every email; ``tag`` marks their free text."""
-    staff = StaffFactory()
+    staff = new_staff()
     with time_machine.travel(FILED_AT, tick=False):
-        journey = make_claim(line=OrderLineFactory(order__customer=customer), staff=staff)
+        journey = make_claim(line=new_line(customer), staff=staff)
         request_info(claim=journey, actor=staff, question=f"{tag}: could you photograph the <box>?")
         answer_info_request(claim=journey, actor=customer, answer="Here it is.")
         approve_claim(claim=journey, actor=staff)
@@ -94,19 +94,17 @@ def walk_every_email(customer: User, tag: str) -> dict[str, Claim]:
             refund_amount=Decimal("1250000.00"),
             payment_reference=f"PAY-{tag}",
         )
-        rejected = make_claim(line=OrderLineFactory(order__customer=customer), staff=staff)
+        rejected = make_claim(line=new_line(customer), staff=staff)
         reject_claim(
             claim=rejected, actor=staff, reason=RejectReason.USER_DAMAGE, message=f"{tag}: dented corner."
         )
-        cancelled = make_claim("cancelled", line=OrderLineFactory(order__customer=customer), staff=staff)
-        expired = make_claim("info_requested", line=OrderLineFactory(order__customer=customer), staff=staff)
+        cancelled = make_claim("cancelled", line=new_line(customer), staff=staff)
+        expired = make_claim("info_requested", line=new_line(customer), staff=staff)
         expire_claim(claim=expired, why=f"{tag}: no answer came.")
-        waiting_shipment = make_claim(
-            "approved", line=OrderLineFactory(order__customer=customer), staff=staff
-        )
-        waiting_answer = make_claim(line=OrderLineFactory(order__customer=customer), staff=staff)
+        waiting_shipment = make_claim("approved", line=new_line(customer), staff=staff)
+        waiting_answer = make_claim(line=new_line(customer), staff=staff)
         request_info(claim=waiting_answer, actor=staff, question=f"{tag}: which scale is it?")
-        late = make_claim("received", line=OrderLineFactory(order__customer=customer), staff=staff)
+        late = make_claim("received", line=new_line(customer), staff=staff)
     return {
         "submitted": journey,
         "info_requested": journey,
@@ -128,8 +126,8 @@ def walk_every_email(customer: User, tag: str) -> dict[str, Claim]:
 
 @pytest.fixture
 def alice_and_bob() -> dict[str, Claim]:
-    alice = CustomerFactory(email="alice@example.com", full_name="Alice Nguyen")
-    bob = CustomerFactory(email="bob@example.com", full_name="Bob Tran")
+    alice = new_customer(email="alice@example.com", full_name="Alice Nguyen")
+    bob = new_customer(email="bob@example.com", full_name="Bob Tran")
     claims = walk_every_email(alice, "Alice")
     walk_every_email(bob, "Bob")
     sweep_deadlines(now=SWEPT_AT)
@@ -139,10 +137,11 @@ def alice_and_bob() -> dict[str, Claim]:
 def facts(key: str, claim: Claim) -> list[str]:
     """What each email must say (dates as the templates format them)."""
     terms = Terms.from_snapshot(claim.policy_terms)
-    return {
-        "submitted": [claim.rma_number, claim.order_line.product.name],
+    rma = str(claim.rma_number)
+    by_key: dict[str, list[str]] = {
+        "submitted": [rma, claim.order_line.product.name],
         "info_requested": ["Alice: could you photograph the"],
-        "approved": [claim.rma_number, terms.warehouse_address.splitlines()[0], "yours to pay"],  # RP3, R6
+        "approved": [rma, terms.warehouse_address.splitlines()[0], "yours to pay"],  # RP3, R6
         "shipped": ["Monday 2 March 2026", "Alice Express", "Alice-TRACK-1"],
         "received": ["Thursday 5 March 2026", "Monday 9 March 2026", "RP4"],
         "inspected": ["intact, unused, in original packaging (R2)"],
@@ -153,9 +152,10 @@ def facts(key: str, claim: Claim) -> list[str]:
         "ship_reminder": [terms.warehouse_address.splitlines()[0], "Monday 16 March 2026"],
         "info_reminder": ["Alice: which scale is it?", "Monday 16 March 2026"],
         "delay_notice": ["Monday 9 March 2026"],
-        "target_passed": [claim.rma_number, "Thursday 5 March 2026", "Monday 9 March 2026"],
-        "deadline_missed": [claim.rma_number, "Monday 9 March 2026"],
-    }[key]
+        "target_passed": [rma, "Thursday 5 March 2026", "Monday 9 March 2026"],
+        "deadline_missed": [rma, "Monday 9 March 2026"],
+    }
+    return by_key[key]
 
 
 def test_every_template_folder_is_covered_here():
@@ -171,7 +171,7 @@ def test_every_template_folder_is_covered_here():
 
 def assert_nothing_of_bobs(*parts: str) -> None:
     bobs_claims = Claim.objects.filter(order_line__order__customer__email="bob@example.com")
-    bobs_data = ["bob@example.com", "Bob", *[claim.rma_number for claim in bobs_claims]]
+    bobs_data = ["bob@example.com", "Bob", *[str(claim.rma_number) for claim in bobs_claims]]
     bobs_data += [claim.order_line.order.number for claim in bobs_claims]
     for part in parts:
         for datum in bobs_data:
@@ -184,7 +184,7 @@ def test_customer_email_states_the_facts_links_to_the_claim_and_nothing_else(ali
     notification = Notification.objects.get(claim=claim, template_key=key)
     email = render_email(notification)
     assert notification.recipient == "alice@example.com"
-    assert claim.rma_number in email.subject
+    assert str(claim.rma_number) in email.subject
     for part in (email.text, email.html):
         assert "Alice Nguyen" in part
         assert f"{django_settings.ASM_SITE_URL}/claims/{claim.rma_number}/" in part
@@ -203,7 +203,7 @@ def test_staff_alerts_go_to_their_address_and_link_to_the_admin(alice_and_bob, k
     notification = Notification.objects.get(claim=claim, template_key=key)
     email = render_email(notification)
     assert notification.recipient == getattr(django_settings, recipient)
-    assert claim.rma_number in email.subject
+    assert str(claim.rma_number) in email.subject
     for part in (email.text, email.html):
         assert f"{django_settings.ASM_SITE_URL}/admin/claims/claim/{claim.pk}/change/" in part
         for fact in facts(key, claim):
@@ -224,7 +224,7 @@ def test_approval_says_asm_pays_shipping_when_it_does():
     """R6: care overrode the payer, and the email says ASM pays."""
     claim = make_claim()
     approve_claim(
-        claim=claim, actor=StaffFactory(), shipping_payer=ShippingPayer.ASM, payer_override_reason="Goodwill."
+        claim=claim, actor=new_staff(), shipping_payer=ShippingPayer.ASM, payer_override_reason="Goodwill."
     )
     email = render_email(Notification.objects.get(claim=claim, template_key="approved"))
     assert "ASM pays the shipping" in email.text
@@ -241,7 +241,7 @@ def test_approval_says_asm_pays_shipping_when_it_does():
 )
 def test_warranty_outcomes_are_told(outcome, note, expected):
     """WP4: repaired or replaced; RP5 / W4: returned with the reason."""
-    line = OrderLineFactory()
+    line = new_line()
     photo = make_photo(line.order.customer)
     claim = make_claim(
         "inspected",
@@ -250,14 +250,14 @@ def test_warranty_outcomes_are_told(outcome, note, expected):
         photos=[photo],
         category=DefectCategory.PARTS_DO_NOT_FIT,
     )
-    resolve_claim(claim=claim, actor=StaffFactory(), outcome=outcome, note=note)
+    resolve_claim(claim=claim, actor=new_staff(), outcome=outcome, note=note)
     email = render_email(Notification.objects.get(claim=claim, template_key="resolved"))
     assert expected in email.text
     assert expected in email.html
 
 
 def test_warranty_received_email_promises_the_wp4_dates():
-    line = OrderLineFactory()
+    line = new_line()
     claim = make_claim(
         "received", kind=ClaimKind.WARRANTY, line=line, photos=[make_photo(line.order.customer)]
     )

@@ -36,9 +36,13 @@ def _in_process_broker():
 
 
 def pending(**fields) -> Notification:
-    defaults = {"template_key": "sign_in_link", "recipient": "someone@example.com"}
-    defaults["context"] = {"link": "https://care.asm.example/sign-in/abc", "expires_minutes": 30}
-    return Notification.objects.create(**defaults, unique_key=fields.pop("unique_key", "key-1"), **fields)
+    fields.setdefault("unique_key", "key-1")
+    return Notification.objects.create(
+        template_key="sign_in_link",
+        recipient="someone@example.com",
+        context={"link": "https://care.asm.example/sign-in/abc", "expires_minutes": 30},
+        **fields,
+    )
 
 
 def failing_send():
@@ -73,11 +77,10 @@ def test_recording_the_same_key_again_records_and_queues_nothing(django_capture_
 
 def test_a_dead_broker_is_logged_not_raised_into_the_caller(django_capture_on_commit_callbacks, caplog):
     broken = mock.patch("claims.outbox.celery_app.send_task", side_effect=OperationalError("refused"))
-    with broken, django_capture_on_commit_callbacks(execute=True):
-        with transaction.atomic():
-            notification = record_notification(
-                template_key="sign_in_link", recipient="a@example.com", unique_key="sign-in:1"
-            )
+    with broken, django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        notification = record_notification(
+            template_key="sign_in_link", recipient="a@example.com", unique_key="sign-in:1"
+        )
     assert "the outbox relay will send it" in caplog.text
     notification.refresh_from_db()
     assert notification.state == Notification.State.PENDING
@@ -218,9 +221,9 @@ def test_the_relay_stops_taking_rows_when_its_time_is_up():
 def test_retry_makes_failed_rows_pending_and_queues_them(django_capture_on_commit_callbacks):
     failed = pending(unique_key="failed", state=Notification.State.FAILED, attempts=8, last_error="refused")
     sent = pending(unique_key="sent", state=Notification.State.SENT, attempts=1)
-    with mock.patch("claims.outbox.celery_app.send_task") as send_task:
-        with django_capture_on_commit_callbacks(execute=True):
-            retried = retry_notifications(notification_ids=[failed.pk, sent.pk])
+    publish = mock.patch("claims.outbox.celery_app.send_task")
+    with publish as send_task, django_capture_on_commit_callbacks(execute=True):
+        retried = retry_notifications(notification_ids=[failed.pk, sent.pk])
     assert retried == 1
     send_task.assert_called_once_with(DELIVER_TASK, args=[failed.pk])
     failed.refresh_from_db()
