@@ -35,6 +35,19 @@ def new_line(**fields: Any) -> OrderLine:
     return cast(OrderLine, OrderLineFactory(**fields))
 
 
+@pytest.fixture(autouse=True)
+def _private_cache(settings) -> None:
+    """Rate-limit counters in a cache of this test process alone.
+
+    The default test cache is a file cache under var/ that every test run in
+    the working tree shares (and clears); a concurrent run must not reset the
+    counters a test is checking. Threads (the live server) share this one.
+    """
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portal-tests"}
+    }
+
+
 @pytest.fixture
 def customer(db) -> User:
     return new_customer(email="ana@example.com")
