@@ -278,6 +278,10 @@ ASM_CLAIM_RATE_PER_CUSTOMER = env.int("ASM_CLAIM_RATE_PER_CUSTOMER", default=10)
 ASM_CLAIM_RATE_WINDOW_MINUTES = env.int("ASM_CLAIM_RATE_WINDOW_MINUTES", default=60)
 ASM_UPLOAD_RATE_PER_CUSTOMER = env.int("ASM_UPLOAD_RATE_PER_CUSTOMER", default=80)
 ASM_UPLOAD_RATE_WINDOW_MINUTES = env.int("ASM_UPLOAD_RATE_WINDOW_MINUTES", default=60)
+# How many proxies (load balancers) in front of the web processes append to
+# X-Forwarded-For; 0 trusts REMOTE_ADDR alone. Sets the client address the
+# per-IP sign-in limit counts.
+ASM_TRUSTED_PROXY_HOPS = env.int("ASM_TRUSTED_PROXY_HOPS", default=0)
 # Uploads: at most 8 photos per claim (claims.services), 10 MB each (claims.photos);
 # a request with more files than this gets the friendly 400 page.
 DATA_UPLOAD_MAX_NUMBER_FILES = env.int("DATA_UPLOAD_MAX_NUMBER_FILES", default=20)

@@ -61,7 +61,18 @@ def uploads_per_customer() -> RateLimit:
 
 
 def client_ip(request: HttpRequest) -> str:
-    """The address the request came from; behind a proxy, the proxy must set REMOTE_ADDR correctly."""
+    """The address the request came from.
+
+    Behind ``ASM_TRUSTED_PROXY_HOPS`` proxies (load balancers) that each append
+    to X-Forwarded-For, the client is that many entries from the right; entries
+    further left are whatever the client chose to send, so they are ignored.
+    """
+    hops: int = settings.ASM_TRUSTED_PROXY_HOPS
+    forwarded = [
+        part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()
+    ]
+    if hops and len(forwarded) >= hops:
+        return forwarded[-hops]
     return str(request.META.get("REMOTE_ADDR", ""))
 
 

@@ -9,7 +9,7 @@ import time_machine
 from django.test import override_settings
 from django.utils import timezone
 
-from claims.portal.rate_limits import RateLimit, hit
+from claims.portal.rate_limits import RateLimit, client_ip, hit
 from tests.conftest import require_service
 
 PER_EMAIL = RateLimit("test-email", limit=2, window_seconds=600)
@@ -65,3 +65,18 @@ def test_counters_live_in_redis_shared_by_every_process():
     with override_settings(CACHES=redis_cache):
         assert hit((limit, identity)) is None
         assert hit((limit, identity)) is not None
+
+
+@pytest.mark.parametrize(
+    ("hops", "forwarded", "expected"),
+    [
+        (0, "6.6.6.6", "10.0.0.2"),  # no proxy trusted: the header is the client's invention
+        (1, "6.6.6.6, 203.0.113.7", "203.0.113.7"),  # the load balancer appended the real client
+        (2, "6.6.6.6, 203.0.113.7, 10.0.0.1", "203.0.113.7"),
+        (1, "", "10.0.0.2"),
+    ],
+)
+def test_the_client_address_behind_trusted_proxies(rf, settings, hops, forwarded, expected):
+    settings.ASM_TRUSTED_PROXY_HOPS = hops
+    request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_ip(request) == expected
