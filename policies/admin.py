@@ -21,7 +21,8 @@ class PolicyTermsAdmin(admin.ModelAdmin[PolicyTerms]):
             {
                 "fields": ["return_window_days", "warranty_months"],
                 "description": _(
-                    "Changes apply to claims filed from now on; every claim keeps the terms it was filed under."
+                    "Changes apply to claims filed from now on; "
+                    "every claim keeps the terms it was filed under."
                 ),
             },
         ),

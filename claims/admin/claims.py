@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -22,6 +22,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+from django_stubs_ext import StrOrPromise
 
 from claims.admin.dashboard import DashboardPage
 from claims.admin.display import (
@@ -44,7 +45,7 @@ from claims.admin.forms import (
     RequestInfoForm,
     ResolveForm,
 )
-from claims.admin.permissions import DECIDE_OUTCOME, INSPECT, RECEIVE, REVIEW, VIEW_CLAIM
+from claims.admin.permissions import DECIDE_OUTCOME, REVIEW, VIEW_CLAIM
 from claims.admin.warehouse import WarehousePages
 from claims.errors import ClaimError, InvalidTransition
 from claims.lifecycle import Status
@@ -58,7 +59,7 @@ class ClaimStep:
     """A button on the claim page: who may press it, in which statuses, and its form."""
 
     slug: str
-    label: str
+    label: StrOrPromise
     permission: str
     statuses: frozenset[str]
     form_class: type[ClaimStepForm]
@@ -66,7 +67,11 @@ class ClaimStep:
 
 CARE_STEPS = [
     ClaimStep(
-        "request-info", gettext_lazy("Ask for information"), REVIEW, frozenset({Status.SUBMITTED}), RequestInfoForm
+        "request-info",
+        gettext_lazy("Ask for information"),
+        REVIEW,
+        frozenset({Status.SUBMITTED}),
+        RequestInfoForm,
     ),
     ClaimStep("approve", gettext_lazy("Approve"), REVIEW, frozenset({Status.SUBMITTED}), ApproveForm),
     ClaimStep("reject", gettext_lazy("Reject"), REVIEW, frozenset({Status.SUBMITTED}), RejectForm),
@@ -98,7 +103,7 @@ class ReadOnlyHistoryInline(admin.TabularInline[Any, Claim]):
 
 class MessageInline(ReadOnlyHistoryInline):
     model = Message
-    fields = readonly_fields = ["created_at", "kind", "author", "body"]
+    fields = readonly_fields = ("created_at", "kind", "author", "body")
     verbose_name_plural = gettext_lazy("Messages")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Message]:
@@ -107,59 +112,19 @@ class MessageInline(ReadOnlyHistoryInline):
 
 class ClaimEventInline(ReadOnlyHistoryInline):
     model = ClaimEvent
-    fields = readonly_fields = ["created_at", "kind", "from_status", "to_status", "actor", "note", "customer_visible"]
+    fields = readonly_fields = (
+        "created_at",
+        "kind",
+        "from_status",
+        "to_status",
+        "actor",
+        "note",
+        "customer_visible",
+    )
     verbose_name_plural = gettext_lazy("Audit timeline")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ClaimEvent]:
         return super().get_queryset(request).select_related("actor")
-
-
-FIELDSETS: list[tuple[Any, dict[str, Any]]] = [
-    (None, {"fields": ["rma_number", "kind", "status", "inspection_flag", "next_date_display"]}),
-    (
-        gettext_lazy("Customer and order"),
-        {"fields": ["customer_display", "order_display", "product_display", "quantity", "unit_price_display"]},
-    ),
-    (
-        gettext_lazy("The customer's declaration"),
-        {"fields": ["return_reason", "defect_category", "description", "checklist_display", "filed_by"]},
-    ),
-    (gettext_lazy("Photos"), {"fields": ["photos_display"]}),
-    (gettext_lazy("Eligibility as filed"), {"fields": ["eligibility_display"]}),
-    (
-        gettext_lazy("Shipping (R6)"),
-        {"fields": ["shipping_payer", "shipping_payer_note", "shipped_on", "carrier", "tracking_number"]},
-    ),
-    (
-        gettext_lazy("Stage dates"),
-        {
-            "fields": [
-                "submitted_at",
-                "info_requested_at",
-                "approved_at",
-                "received_at",
-                "inspected_at",
-                "target_on",
-                "deadline_on",
-                "closed_at",
-            ]
-        },
-    ),
-    (
-        gettext_lazy("Outcome"),
-        {
-            "fields": [
-                "outcome",
-                "outcome_note",
-                "refund_amount",
-                "shipping_reimbursement",
-                "payment_reference",
-                "reject_reason",
-            ]
-        },
-    ),
-    (gettext_lazy("Policy terms when filed"), {"fields": ["terms_display"], "classes": ["collapse"]}),
-]
 
 
 @admin.register(Claim)
@@ -189,8 +154,61 @@ class ClaimAdmin(WarehousePages, DashboardPage, admin.ModelAdmin[Claim]):
     # A count of every claim on each page load would cost more than the page itself.
     show_full_result_count = False
     list_per_page = 50
-    fieldsets = FIELDSETS
-    readonly_fields = [name for _title, options in FIELDSETS for name in options["fields"]]
+    fieldsets = [
+        (None, {"fields": ["rma_number", "kind", "status", "inspection_flag", "next_date_display"]}),
+        (
+            gettext_lazy("Customer and order"),
+            {
+                "fields": [
+                    "customer_display",
+                    "order_display",
+                    "product_display",
+                    "quantity",
+                    "unit_price_display",
+                ]
+            },
+        ),
+        (
+            gettext_lazy("The customer's declaration"),
+            {"fields": ["return_reason", "defect_category", "description", "checklist_display", "filed_by"]},
+        ),
+        (gettext_lazy("Photos"), {"fields": ["photos_display"]}),
+        (gettext_lazy("Eligibility as filed"), {"fields": ["eligibility_display"]}),
+        (
+            gettext_lazy("Shipping (R6)"),
+            {"fields": ["shipping_payer", "shipping_payer_note", "shipped_on", "carrier", "tracking_number"]},
+        ),
+        (
+            gettext_lazy("Stage dates"),
+            {
+                "fields": [
+                    "submitted_at",
+                    "info_requested_at",
+                    "approved_at",
+                    "received_at",
+                    "inspected_at",
+                    "target_on",
+                    "deadline_on",
+                    "closed_at",
+                ]
+            },
+        ),
+        (
+            gettext_lazy("Outcome"),
+            {
+                "fields": [
+                    "outcome",
+                    "outcome_note",
+                    "refund_amount",
+                    "shipping_reimbursement",
+                    "payment_reference",
+                    "reject_reason",
+                ]
+            },
+        ),
+        (gettext_lazy("Policy terms when filed"), {"fields": ["terms_display"], "classes": ["collapse"]}),
+    ]
+
     inlines = [MessageInline, ClaimEventInline]
     actions = ["approve_selected"]
 
@@ -198,6 +216,9 @@ class ClaimAdmin(WarehousePages, DashboardPage, admin.ModelAdmin[Claim]):
         css = {"all": ["admin-extra/back-office.css"]}
 
     # --- Permissions ------------------------------------------------------------
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return flatten_fieldsets(self.get_fieldsets(request, obj))
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Claims change only through the steps below, never through the form.
@@ -324,7 +345,11 @@ class ClaimAdmin(WarehousePages, DashboardPage, admin.ModelAdmin[Claim]):
         return render_terms(claim)
 
     def change_view(
-        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
         claim = self.get_object(request, unquote(object_id))
         buttons = []
@@ -335,8 +360,12 @@ class ClaimAdmin(WarehousePages, DashboardPage, admin.ModelAdmin[Claim]):
                 if claim.status in step.statuses and request.user.has_perm(step.permission)
             ]
             if claim.status in (Status.APPROVED, Status.RECEIVED) and self.has_warehouse_permission(request):
-                buttons.append((_("Warehouse"), reverse("admin:claims_claim_warehouse_claim", args=[claim.pk])))
-        return super().change_view(request, object_id, form_url, {**(extra_context or {}), "claim_steps": buttons})
+                buttons.append(
+                    (_("Warehouse"), reverse("admin:claims_claim_warehouse_claim", args=[claim.pk]))
+                )
+        return super().change_view(
+            request, object_id, form_url, {**(extra_context or {}), "claim_steps": buttons}
+        )
 
     # --- Steps ------------------------------------------------------------------
 
@@ -391,7 +420,10 @@ class ClaimAdmin(WarehousePages, DashboardPage, admin.ModelAdmin[Claim]):
             },
         )
 
-    @admin.action(description=gettext_lazy("Approve the selected claims (payer as the policy says)"), permissions=["review"])
+    @admin.action(
+        description=gettext_lazy("Approve the selected claims (payer as the policy says)"),
+        permissions=["review"],
+    )
     def approve_selected(self, request: HttpRequest, queryset: QuerySet[Claim]) -> None:
         approved = 0
         for claim in queryset:
@@ -404,7 +436,8 @@ class ClaimAdmin(WarehousePages, DashboardPage, admin.ModelAdmin[Claim]):
         if approved:
             self.message_user(
                 request,
-                ngettext("%(count)d claim approved.", "%(count)d claims approved.", approved) % {"count": approved},
+                ngettext("%(count)d claim approved.", "%(count)d claims approved.", approved)
+                % {"count": approved},
                 messages.SUCCESS,
             )
 
@@ -457,7 +490,9 @@ class ClaimAdmin(WarehousePages, DashboardPage, admin.ModelAdmin[Claim]):
 
     # --- Pages ----------------------------------------------------------------------
 
-    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         columns = list(self.get_list_display(request))
         if self.get_actions(request):
             columns.insert(0, "action_checkbox")
@@ -480,7 +515,11 @@ class ClaimAdmin(WarehousePages, DashboardPage, admin.ModelAdmin[Claim]):
         view = self.admin_site.admin_view
         return [
             path("warehouse/", view(self.warehouse_view), name="claims_claim_warehouse"),
-            path("warehouse/<int:object_id>/", view(self.warehouse_claim_view), name="claims_claim_warehouse_claim"),
+            path(
+                "warehouse/<int:object_id>/",
+                view(self.warehouse_claim_view),
+                name="claims_claim_warehouse_claim",
+            ),
             path("dashboard/", view(self.dashboard_view), name="claims_claim_dashboard"),
             path("<int:object_id>/step/<slug:slug>/", view(self.step_view), name="claims_claim_step"),
             *super().get_urls(),

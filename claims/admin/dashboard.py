@@ -1,4 +1,4 @@
-"""The care managers' deadline dashboard, with a bar chart drawn on the server (no script, no inline style)."""
+"""The managers' deadline dashboard; the bar chart is drawn on the server (no script, no inline style)."""
 
 from dataclasses import dataclass
 
@@ -38,7 +38,13 @@ def chart_bars(rows: list[tuple[str, int, str]]) -> list[Bar]:
     largest = max((count for _label, count, _url in rows), default=0) or 1
     usable = CHART_WIDTH - LABEL_WIDTH - 60
     return [
-        Bar(label=label, count=count, url=url, y=index * (BAR_HEIGHT + BAR_GAP), width=round(usable * count / largest))
+        Bar(
+            label=label,
+            count=count,
+            url=url,
+            y=index * (BAR_HEIGHT + BAR_GAP),
+            width=round(usable * count / largest),
+        )
         for index, (label, count, url) in enumerate(rows)
     ]
 
@@ -53,7 +59,10 @@ class DashboardPage(admin.ModelAdmin[Claim]):
         today = timezone.localdate()
         figures = deadline_dashboard(today=today)
         changelist = reverse("admin:claims_claim_changelist")
-        rows = [(str(status.label), count, f"{changelist}?status__exact={status.value}") for status, count in figures.open_by_status]
+        rows = [
+            (str(status.label), count, f"{changelist}?status__exact={status.value}")
+            for status, count in figures.open_by_status
+        ]
         rows += [
             (_("Due soon"), figures.due_soon, f"{changelist}?deadline=due_soon"),
             (_("Overdue"), figures.overdue, f"{changelist}?deadline=overdue"),
@@ -68,7 +77,9 @@ class DashboardPage(admin.ModelAdmin[Claim]):
                 "title": _("Deadline dashboard"),
                 "figures": figures,
                 "today": today,
-                "share_percent": None if figures.share_in_time is None else round(figures.share_in_time * 100),
+                "share_percent": None
+                if figures.share_in_time is None
+                else round(figures.share_in_time * 100),
                 "bars": bars,
                 "chart_width": CHART_WIDTH,
                 "chart_height": len(bars) * (BAR_HEIGHT + BAR_GAP),

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, fields
 from datetime import date
 
+from django.db.models import Field, Model
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -14,6 +15,12 @@ from claims.models import Claim, Inspection, User
 from claims.selectors import eligibility_as_filed
 from policies.models import PolicyTerms
 from policies.terms import Terms
+
+
+def field_label(model: type[Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    assert isinstance(field, Field)
+    return str(field.verbose_name)
 
 
 def staff_member(request: HttpRequest) -> User:
@@ -55,7 +62,7 @@ def checklist(claim: Claim, inspection: Inspection | None) -> list[ChecklistPoin
         points.append(
             ChecklistPoint(
                 clause=clause,
-                label=str(Claim._meta.get_field(declared_field).verbose_name),
+                label=field_label(Claim, declared_field),
                 declared=getattr(claim, declared_field),
                 found=found,
                 differs=clause in mismatches,
@@ -95,10 +102,7 @@ def render_photos(claim: Claim) -> SafeString:
 def render_terms(claim: Claim) -> SafeString:
     """The policy terms snapshot the claim was filed under, labelled as managers see them."""
     terms = Terms.from_snapshot(claim.policy_terms)
-    rows = [
-        (PolicyTerms._meta.get_field(field.name).verbose_name, getattr(terms, field.name))
-        for field in fields(Terms)
-    ]
+    rows = [(field_label(PolicyTerms, field.name), getattr(terms, field.name)) for field in fields(Terms)]
     return render_to_string("admin/claims/claim/includes/terms.html", {"rows": rows})
 
 

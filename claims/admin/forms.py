@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from claims.admin.display import field_label
 from claims.models import Claim, ClaimKind, ClaimPhoto, Inspection, OrderLine, Outcome, RejectReason, User
 from claims.photos import ACCEPT_ATTRIBUTE, store_photo
 from claims.selectors import claimable_quantity, eligibility_as_filed
@@ -60,7 +61,9 @@ class PhotosField(forms.FileField):
         return [super(PhotosField, self).clean(upload, initial) for upload in uploads]
 
 
-def store_photos(*, owner: User, uploads: Sequence[UploadedFile], stage: ClaimPhoto.Stage) -> list[ClaimPhoto]:
+def store_photos(
+    *, owner: User, uploads: Sequence[UploadedFile], stage: ClaimPhoto.Stage
+) -> list[ClaimPhoto]:
     """Store each upload as a draft photo; a rejected file raises ``PhotoRejected`` (a ``ClaimError``)."""
     return [store_photo(owner=owner, upload=upload, stage=stage) for upload in uploads]
 
@@ -111,7 +114,9 @@ class ApproveForm(ClaimStepForm):
     def destination(self) -> str:
         """RP3 / WP3: returns go to the warehouse, warranty claims to the warranty center."""
         terms = Terms.from_snapshot(self.claim.policy_terms)
-        return terms.warehouse_address if self.claim.kind == ClaimKind.RETURN else terms.warranty_center_address
+        return (
+            terms.warehouse_address if self.claim.kind == ClaimKind.RETURN else terms.warranty_center_address
+        )
 
     def perform(self, *, actor: User) -> str:
         approve_claim(
@@ -166,7 +171,9 @@ class ResolveForm(ClaimStepForm):
     refund_amount = forms.DecimalField(
         label=gettext_lazy("Refund amount"), required=False, max_digits=12, decimal_places=2, min_value=0
     )
-    payment_reference = forms.CharField(label=gettext_lazy("Payment reference"), required=False, max_length=120)
+    payment_reference = forms.CharField(
+        label=gettext_lazy("Payment reference"), required=False, max_length=120
+    )
     shipping_reimbursement = forms.DecimalField(
         label=gettext_lazy("Shipping reimbursed (R6)"),
         required=False,
@@ -278,11 +285,15 @@ class InspectionForm(ClaimStepForm):
     signs_of_third_party_repair = forms.BooleanField(
         label=gettext_lazy("Signs of third-party repair"), required=False
     )
-    defect_confirmed = forms.BooleanField(label=gettext_lazy("Manufacturing defect confirmed"), required=False)
+    defect_confirmed = forms.BooleanField(
+        label=gettext_lazy("Manufacturing defect confirmed"), required=False
+    )
     shipping_damage_confirmed = forms.BooleanField(
         label=gettext_lazy("Shipping damage confirmed"), required=False
     )
-    notes = forms.CharField(label=gettext_lazy("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    notes = forms.CharField(
+        label=gettext_lazy("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
     photos = PhotosField(label=gettext_lazy("Photos"))
 
     def checklist(self) -> Iterator[ChecklistRow]:
@@ -298,7 +309,7 @@ class InspectionForm(ClaimStepForm):
         for clause, declared_field, found_field in rows:
             yield ChecklistRow(
                 clause=clause,
-                declared_label=str(Claim._meta.get_field(declared_field).verbose_name),
+                declared_label=field_label(Claim, declared_field),
                 declared=getattr(claim, declared_field),
                 found=self[found_field],
             )
@@ -315,7 +326,9 @@ class InspectionForm(ClaimStepForm):
             shipping_damage_confirmed=data["shipping_damage_confirmed"],
         )
         photos = store_photos(owner=actor, uploads=data["photos"], stage=ClaimPhoto.Stage.INSPECTION)
-        claim = record_inspection(claim=self.claim, actor=actor, findings=findings, notes=data["notes"], photos=photos)
+        claim = record_inspection(
+            claim=self.claim, actor=actor, findings=findings, notes=data["notes"], photos=photos
+        )
         mismatches = claim.inspection.mismatches
         if mismatches:
             return _("%(rma)s inspected; differs from the declaration on %(clauses)s, flagged for care.") % {
@@ -332,10 +345,19 @@ class FindOrderForm(forms.Form):
     order = forms.CharField(label=gettext_lazy("Order number"), max_length=64)
 
 
+class OrderLineField(forms.ModelChoiceField[OrderLine]):
+    def label_from_instance(self, obj: OrderLine) -> str:
+        return _("%(product)s × %(quantity)d (%(left)d claimable)") % {
+            "product": obj.product.name,
+            "quantity": obj.quantity,
+            "left": claimable_quantity(obj),
+        }
+
+
 class FileClaimForm(forms.Form):
     """What the customer said on the phone or by email; field names follow ``Declaration``."""
 
-    order_line = forms.ModelChoiceField(label=gettext_lazy("Item"), queryset=OrderLine.objects.none())
+    order_line = OrderLineField(label=gettext_lazy("Item"), queryset=OrderLine.objects.none())
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=ClaimKind.choices, widget=forms.RadioSelect)
     quantity = forms.IntegerField(label=gettext_lazy("Quantity"), min_value=1, initial=1)
     return_reason = forms.ChoiceField(
@@ -369,11 +391,6 @@ class FileClaimForm(forms.Form):
         line_field = self.fields["order_line"]
         assert isinstance(line_field, forms.ModelChoiceField)
         line_field.queryset = order_lines
-        line_field.label_from_instance = lambda line: _("%(product)s × %(quantity)d (%(left)d claimable)") % {
-            "product": line.product.name,
-            "quantity": line.quantity,
-            "left": claimable_quantity(line),
-        }
 
     def perform(self, *, actor: User) -> Claim:
         data = self.cleaned_data

@@ -24,7 +24,7 @@ class ReadOnlyAdmin(admin.ModelAdmin[Any]):
 
 class OrderLineInline(admin.TabularInline[OrderLine, Order]):
     model = OrderLine
-    fields = readonly_fields = ["product", "quantity", "unit_price"]
+    fields = readonly_fields = ("product", "quantity", "unit_price")
     extra = 0
     can_delete = False
 
@@ -45,14 +45,14 @@ class OrderAdmin(ReadOnlyAdmin):
     search_fields = ["=number", "customer__email"]
     date_hierarchy = "purchased_on"
     show_full_result_count = False
-    fields = readonly_fields = ["number", "customer", "purchased_on", "delivered_on"]
+    fields = readonly_fields = ("number", "customer", "purchased_on", "delivered_on")
     inlines = [OrderLineInline]
 
 
 class CustomerOrderInline(admin.TabularInline[Order, Customer]):
     model = Order
     fk_name = "customer"
-    fields = readonly_fields = ["number", "purchased_on", "delivered_on"]
+    fields = readonly_fields = ("number", "purchased_on", "delivered_on")
     extra = 0
     can_delete = False
     show_change_link = True
@@ -69,7 +69,7 @@ class CustomerAdmin(ReadOnlyAdmin):
     list_display = ["email", "full_name", "date_joined"]
     search_fields = ["email", "full_name"]
     show_full_result_count = False
-    fields = readonly_fields = ["email", "full_name", "date_joined", "last_login"]
+    fields = readonly_fields = ("email", "full_name", "date_joined", "last_login")
     inlines = [CustomerOrderInline]
 
 
@@ -77,4 +77,4 @@ class CustomerAdmin(ReadOnlyAdmin):
 class ProductAdmin(ReadOnlyAdmin):
     list_display = ["sku", "name"]
     search_fields = ["sku", "name"]
-    fields = readonly_fields = ["sku", "name"]
+    fields = readonly_fields = ("sku", "name")

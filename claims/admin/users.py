@@ -33,7 +33,13 @@ class StaffUserAdmin(DjangoUserAdmin):
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("email", "full_name", "usable_password", "password1", "password2")}),
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("email", "full_name", "usable_password", "password1", "password2"),
+            },
+        ),
     )
     list_display = ("email", "full_name", "is_staff", "is_superuser")
     list_filter = ("is_staff", "is_superuser", "is_active", "groups")

@@ -1,11 +1,12 @@
 import importlib
+from typing import Any, cast
 
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.test import Client
 
-from claims.models import User
-from tests.factories import StaffFactory
+from claims.models import Claim, OrderLine, User
+from tests.factories import OrderLineFactory, StaffFactory
 
 ROLE_MIGRATION = importlib.import_module("claims.migrations.0003_role_permissions")
 
@@ -23,6 +24,20 @@ def ensure_roles() -> None:
         )
 
 
+def staff(role: str, **fields: Any) -> User:
+    return cast(User, StaffFactory(role=role, **fields))
+
+
+def order_line(**fields: Any) -> OrderLine:
+    return cast(OrderLine, OrderLineFactory(**fields))
+
+
+def approved_on(claim: Claim) -> str:
+    """The approval day, a valid day for the parcel's receipt."""
+    assert claim.approved_at is not None
+    return claim.approved_at.date().isoformat()
+
+
 def signed_in(user: User) -> Client:
     client = Client()
     client.force_login(user)
@@ -31,17 +46,17 @@ def signed_in(user: User) -> Client:
 
 @pytest.fixture
 def care(db) -> User:
-    return StaffFactory(role="Care staff", email="care@asm.example")
+    return staff("Care staff", email="care@asm.example")
 
 
 @pytest.fixture
 def warehouse(db) -> User:
-    return StaffFactory(role="Warehouse staff", email="warehouse@asm.example")
+    return staff("Warehouse staff", email="warehouse@asm.example")
 
 
 @pytest.fixture
 def manager(db) -> User:
-    return StaffFactory(role="Care managers", email="manager@asm.example")
+    return staff("Care managers", email="manager@asm.example")
 
 
 @pytest.fixture

@@ -1,4 +1,7 @@
-"""In real Chromium: care approves, the warehouse receives and inspects, care resolves; the customer sees each step."""
+"""In real Chromium: care approves, the warehouse receives and inspects, care resolves.
+
+The customer's claim page shows each step.
+"""
 
 import os
 from pathlib import Path
@@ -9,9 +12,9 @@ from django.urls import reverse
 
 from claims.lifecycle import Status
 from claims.models import Claim
-from tests.admin.conftest import ensure_roles
+from tests.admin.conftest import ensure_roles, staff
 from tests.conftest import require_service
-from tests.factories import StaffFactory, make_claim
+from tests.factories import make_claim
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -28,7 +31,7 @@ PASSWORD = "staff-password-1"
 @pytest.fixture
 def browser():
     require_service(Path(CHROMIUM).exists(), f"Chromium is not installed at {CHROMIUM}")
-    # Playwright's sync API runs an event loop in this thread; the ORM calls in the test are still synchronous.
+    # Playwright's sync API runs an event loop in this thread; the ORM calls here stay synchronous.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import sync_playwright
 
@@ -53,7 +56,9 @@ def customer_page(browser, live_server, claim: Claim):
     client = Client()
     client.force_login(claim.order_line.order.customer)
     context = browser.new_context()
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
     return context.new_page()
 
 
@@ -62,8 +67,8 @@ def customer_page(browser, live_server, claim: Claim):
 @pytest.mark.django_db(transaction=True)
 def test_a_return_from_approval_to_refund(browser, live_server):
     ensure_roles()
-    care = StaffFactory(role="Care staff", email="care-browser@asm.example")
-    warehouse = StaffFactory(role="Warehouse staff", email="warehouse-browser@asm.example")
+    care = staff("Care staff", email="care-browser@asm.example")
+    warehouse = staff("Warehouse staff", email="warehouse-browser@asm.example")
     claim = make_claim(Status.SUBMITTED)
     customer = customer_page(browser, live_server, claim)
     claim_url = f"{live_server.url}/claims/{claim.rma_number}/"
@@ -112,4 +117,9 @@ def test_a_return_from_approval_to_refund(browser, live_server):
 
     claim.refresh_from_db()
     assert claim.payment_reference == "PAY-BROWSER-1"
-    assert [event.actor for event in claim.events.exclude(kind=Status.SUBMITTED)] == [care, warehouse, warehouse, care]
+    assert [event.actor for event in claim.events.exclude(kind=Status.SUBMITTED)] == [
+        care,
+        warehouse,
+        warehouse,
+        care,
+    ]

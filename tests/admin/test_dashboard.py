@@ -19,7 +19,10 @@ def set_dates(claim: Claim, *, target_days: int, deadline_days: int, closed_days
     """Place the dates relative to today (a fixture: the services set them on real days)."""
     now = timezone.now()
     today = timezone.localdate()
-    changes = {"target_on": today + timedelta(days=target_days), "deadline_on": today + timedelta(days=deadline_days)}
+    changes = {
+        "target_on": today + timedelta(days=target_days),
+        "deadline_on": today + timedelta(days=deadline_days),
+    }
     if closed_days is not None:
         changes["closed_at"] = now + timedelta(days=closed_days)
     Claim.objects.filter(pk=claim.pk).update(**changes)
@@ -35,7 +38,9 @@ def claims_for_the_dashboard(db):
     set_dates(make_claim(Status.RESOLVED), target_days=-6, deadline_days=-3, closed_days=-4)  # in time
     set_dates(make_claim(Status.RESOLVED), target_days=-6, deadline_days=-3, closed_days=-2)  # late
     set_dates(make_claim(Status.RESOLVED), target_days=-9, deadline_days=-6, closed_days=-7)  # in time
-    set_dates(make_claim(Status.RESOLVED), target_days=-50, deadline_days=-48, closed_days=-45)  # too long ago
+    set_dates(
+        make_claim(Status.RESOLVED), target_days=-50, deadline_days=-48, closed_days=-45
+    )  # too long ago
     make_claim(Status.REJECTED)
 
 
@@ -59,7 +64,7 @@ def test_the_page_shows_figures_and_an_accessible_chart(claims_for_the_dashboard
     page = signed_in(manager).get(DASHBOARD).content.decode()
     assert '<span class="asm-figure" id="share-in-time">67%</span>' in page
     assert 'role="img"' in page
-    assert "<desc id=\"chart-desc\">" in page
+    assert '<desc id="chart-desc">' in page
     assert "Submitted: 2" in page
     assert "style=" not in page.split("<body", 1)[1]
     assert "<script>" not in page

@@ -33,7 +33,9 @@ def test_no_admin_lets_a_superuser_delete_history(superuser, model):
 def test_the_delete_page_of_a_claim_is_refused(request, user_fixture):
     claim = make_claim(Status.RESOLVED)
     client = signed_in(request.getfixturevalue(user_fixture))
-    assert client.post(reverse("admin:claims_claim_delete", args=[claim.pk]), {"post": "yes"}).status_code == 403
+    assert (
+        client.post(reverse("admin:claims_claim_delete", args=[claim.pk]), {"post": "yes"}).status_code == 403
+    )
     assert Claim.objects.filter(pk=claim.pk).exists()
 
 
@@ -41,7 +43,9 @@ def test_the_delete_page_of_a_claim_is_refused(request, user_fixture):
 def test_a_superuser_cannot_edit_a_claim_through_the_form(superuser):
     claim = make_claim(Status.SUBMITTED)
     client = signed_in(superuser)
-    client.post(reverse("admin:claims_claim_change", args=[claim.pk]), {"status": "resolved", "description": "x"})
+    client.post(
+        reverse("admin:claims_claim_change", args=[claim.pk]), {"status": "resolved", "description": "x"}
+    )
     claim.refresh_from_db()
     assert claim.status == Status.SUBMITTED
     assert claim.description != "x"

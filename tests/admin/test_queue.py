@@ -11,8 +11,8 @@ from django.utils import timezone
 from claims.lifecycle import Status
 from claims.models import Claim
 from claims.services import InspectionFindings, record_inspection
-from tests.admin.conftest import signed_in
-from tests.factories import ALL_GOOD, OrderLineFactory, ProductFactory, make_claim
+from tests.admin.conftest import order_line, signed_in
+from tests.factories import ALL_GOOD, ProductFactory, make_claim
 
 CHANGELIST = reverse("admin:claims_claim_changelist")
 
@@ -69,11 +69,11 @@ def test_filters_by_kind_status_payer_and_mismatch(care):
 @pytest.mark.django_db
 @pytest.mark.parametrize("term", ["rma", "order", "email", "product"])
 def test_search_by_rma_order_email_and_product(care, term):
-    wanted = make_claim(Status.SUBMITTED, line=OrderLineFactory(product=ProductFactory(name="Harbour at dawn")))
+    wanted = make_claim(Status.SUBMITTED, line=order_line(product=ProductFactory(name="Harbour at dawn")))
     make_claim(Status.SUBMITTED)
     line = wanted.order_line
     query = {
-        "rma": wanted.rma_number,
+        "rma": str(wanted.rma_number),
         "order": line.order.number,
         "email": line.order.customer.email,
         "product": line.product.name,
@@ -110,9 +110,11 @@ def test_the_next_date_follows_the_state(care):
     approved = make_claim(Status.APPROVED)
     received = make_claim(Status.RECEIVED)
     page = signed_in(care).get(CHANGELIST).content.decode()
-    ship_by = timezone.localdate(approved.approved_at) + timedelta(days=approved.policy_terms["ship_expiry_days"])
+    ship_by = timezone.localdate(approved.approved_at) + timedelta(
+        days=approved.policy_terms["ship_expiry_days"]
+    )
     assert f"ship by {ship_by.isoformat()}" in page
-    assert f"deadline {received.deadline_on.isoformat()}" in page
+    assert f"deadline {received.deadline_on}" in page
 
 
 def count_queries(client) -> int:
@@ -126,7 +128,14 @@ def test_the_list_costs_the_same_number_of_queries_for_1_or_30_claims(care):
     client = signed_in(care)
     make_claim(Status.INSPECTED)
     one = count_queries(client)
-    statuses = [Status.SUBMITTED, Status.APPROVED, Status.RECEIVED, Status.INSPECTED, Status.RESOLVED, Status.REJECTED]
+    statuses = [
+        Status.SUBMITTED,
+        Status.APPROVED,
+        Status.RECEIVED,
+        Status.INSPECTED,
+        Status.RESOLVED,
+        Status.REJECTED,
+    ]
     for index in range(29):
         make_claim(statuses[index % len(statuses)])
     assert Claim.objects.count() == 30
