@@ -310,8 +310,8 @@ def _check_unit_price(values: dict[str, str]) -> Decimal | None:
     return price.quantize(Decimal("0.01"))
 
 
-def check_row(source: SourceRow, *, today: date) -> tuple[OrderRow | None, list[RowProblem]]:
-    """One row on its own: every field checked, every problem reported."""
+def check_row(source: SourceRow, *, today: date) -> tuple[dict[str, Any], list[RowProblem]]:
+    """One row on its own: the fields that pass their check, and a problem for each that does not."""
     values = source.values
     checked: dict[str, Any] = {}
     problems: list[RowProblem] = []
@@ -340,42 +340,40 @@ def check_row(source: SourceRow, *, today: date) -> tuple[OrderRow | None, list[
                 f"{delivered_on.isoformat()} is before the purchase date {purchased_on.isoformat()}",
             )
         )
-    if problems:
-        return None, problems
-    return OrderRow(line=source.line, **checked), []
+    return checked, problems
 
 
-def _consistency_problems(rows: Sequence[OrderRow]) -> list[RowProblem]:
-    """Rows that contradict an earlier row of the same file about the same order or product."""
+def _consistency_problems(rows: Sequence[tuple[int, dict[str, Any]]]) -> list[RowProblem]:
+    """Rows that contradict an earlier row of the same file about the same order or product.
+
+    Only fields that passed their own check are compared, so a row with a bad
+    date still has its conflicting email reported in the same run.
+    """
     problems: list[RowProblem] = []
-    first_of_order: dict[str, OrderRow] = {}
-    first_of_product: dict[str, OrderRow] = {}
+    first_of_order: dict[str, tuple[int, dict[str, Any]]] = {}
+    first_of_product: dict[str, tuple[int, str]] = {}
     line_of_item: dict[tuple[str, str], int] = {}
-    for row in rows:
-        first = first_of_order.setdefault(row.order_number, row)
-        for name in ("email", "purchased_on", "delivered_on"):
-            if getattr(row, name) != getattr(first, name):
-                problems.append(
-                    RowProblem(
-                        row.line,
-                        name,
-                        f"order {row.order_number} has “{getattr(first, name) or ''}” on line {first.line}",
+    for line, fields in rows:
+        number, sku = fields.get("order_number"), fields.get("sku")
+        if number:
+            first_line, first = first_of_order.setdefault(number, (line, fields))
+            for name in ("email", "purchased_on", "delivered_on"):
+                if name in fields and name in first and fields[name] != first[name]:
+                    problems.append(
+                        RowProblem(
+                            line, name, f"order {number} has “{first[name] or ''}” on line {first_line}"
+                        )
                     )
+        if sku and "product_name" in fields:
+            named_line, name = first_of_product.setdefault(sku, (line, fields["product_name"]))
+            if fields["product_name"] != name:
+                problems.append(
+                    RowProblem(line, "product_name", f"SKU {sku} is named “{name}” on line {named_line}")
                 )
-        product = first_of_product.setdefault(row.sku, row)
-        if row.product_name != product.product_name:
-            problems.append(
-                RowProblem(
-                    row.line,
-                    "product_name",
-                    f"SKU {row.sku} is named “{product.product_name}” on line {product.line}",
-                )
-            )
-        earlier = line_of_item.setdefault((row.order_number, row.sku), row.line)
-        if earlier != row.line:
-            problems.append(
-                RowProblem(row.line, "sku", f"order {row.order_number} lists SKU {row.sku} on line {earlier}")
-            )
+        if number and sku:
+            earlier = line_of_item.setdefault((number, sku), line)
+            if earlier != line:
+                problems.append(RowProblem(line, "sku", f"order {number} lists SKU {sku} on line {earlier}"))
     return problems
 
 
@@ -383,19 +381,18 @@ def check_rows(
     sources: Iterable[SourceRow], *, today: date, progress: Progress | None = None
 ) -> list[OrderRow]:
     """Every row checked on its own and against the others; raises ``ImportRefused`` with all problems."""
-    rows: list[OrderRow] = []
+    checked_rows: list[tuple[int, dict[str, Any]]] = []
     problems: list[RowProblem] = []
     for source in sources:
-        row, row_problems = check_row(source, today=today)
-        if row is not None:
-            rows.append(row)
+        fields, row_problems = check_row(source, today=today)
+        checked_rows.append((source.line, fields))
         problems += row_problems
         if progress is not None:
             progress(1)
-    problems += _consistency_problems(rows)
+    problems += _consistency_problems(checked_rows)
     if problems:
         raise ImportRefused(sorted(problems, key=lambda problem: problem.line or 0))
-    return rows
+    return [OrderRow(line=line, **fields) for line, fields in checked_rows]
 
 
 # --- Writing --------------------------------------------------------------------

@@ -269,6 +269,14 @@ BAD_FILES = {
         csv_text("ASM-1,e@example.com,E,S-1,P,1,2025-01-01,,", "ASM-1,f@example.com,F,S-2,Q,1,2025-01-01,,"),
         ["line 3: email: order ASM-1 has “e@example.com” on line 2"],
     ),
+    "a conflict reported beside the row's own problems": (
+        csv_text("ASM-1,e@example.com,E,S-1,P,1,2025-01-01,,", "ASM-1,f@example.com,F,S-2,Q,-1,2025-02-30,,"),
+        [
+            "line 3: email: order ASM-1 has “e@example.com” on line 2",
+            "line 3: quantity: must be at least 1, not -1",
+            "line 3: purchased_on: not a date in the form YYYY-MM-DD: “2025-02-30”",
+        ],
+    ),
     "delivered before purchased": (
         csv_text("ASM-1,e@example.com,E,S-1,P,1,2025-01-05,2025-01-01,"),
         ["line 2: delivered_on: 2025-01-01 is before the purchase date 2025-01-05"],
