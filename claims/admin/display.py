@@ -3,6 +3,7 @@
 from dataclasses import dataclass, fields
 from datetime import date
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Field, Model
 from django.http import HttpRequest
 from django.template.loader import render_to_string
@@ -19,14 +20,16 @@ from policies.terms import Terms
 
 def field_label(model: type[Model], name: str) -> str:
     field = model._meta.get_field(name)
-    assert isinstance(field, Field)
+    if not isinstance(field, Field):
+        raise TypeError(f"{model.__name__}.{name} is not a concrete field")
     return str(field.verbose_name)
 
 
 def staff_member(request: HttpRequest) -> User:
     """The signed-in staff member (the admin lets no one else in)."""
     user = request.user
-    assert isinstance(user, User)
+    if not isinstance(user, User):
+        raise PermissionDenied
     return user
 
 

@@ -7,7 +7,7 @@ message and puts its ``field_errors`` next to the fields.
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
@@ -193,8 +193,7 @@ class ResolveForm(ClaimStepForm):
     def __init__(self, *args: Any, claim: Claim, **kwargs: Any) -> None:
         super().__init__(*args, claim=claim, **kwargs)
         allowed = OUTCOMES_BY_KIND[claim.kind]
-        outcome_field = self.fields["outcome"]
-        assert isinstance(outcome_field, forms.ChoiceField)
+        outcome_field = cast(forms.ChoiceField, self.fields["outcome"])
         outcome_field.choices = [(value, label) for value, label in Outcome.choices if value in allowed]
         if claim.kind == ClaimKind.RETURN:
             unit_price = claim.order_line.unit_price
@@ -388,8 +387,7 @@ class FileClaimForm(forms.Form):
 
     def __init__(self, *args: Any, order_lines: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        line_field = self.fields["order_line"]
-        assert isinstance(line_field, forms.ModelChoiceField)
+        line_field = cast(OrderLineField, self.fields["order_line"])
         line_field.queryset = order_lines
 
     def perform(self, *, actor: User) -> Claim:
