@@ -16,7 +16,6 @@ import logging
 import random
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parseaddr
 from functools import partial
@@ -38,7 +37,8 @@ logger = logging.getLogger(__name__)
 DELIVER_TASK = "claims.tasks.deliver_notification"
 # The relay stops taking rows after this long, well inside the task's soft time limit.
 RELAY_BUDGET_SECONDS = 120.0
-RELAY_BATCH_SIZE = 200
+# Rows leased together: one UPDATE for the batch, then one per email as it is accepted.
+RELAY_BATCH_SIZE = 50
 LAST_ERROR_LENGTH = 2000
 
 
@@ -96,23 +96,27 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=ceiling / 2 + random.uniform(0, ceiling / 2))  # noqa: S311
 
 
-@dataclass(frozen=True)
-class Lease:
-    notification_id: int
-    expires_at: datetime
+def take_leases(*, notification_ids: list[int], now: datetime) -> list[Notification]:
+    """Own the due, free rows among ``notification_ids`` for ASM_OUTBOX_LEASE_SECONDS; returns them.
 
-
-def take_lease(*, notification_id: int, now: datetime) -> Lease | None:
-    """Own a due row for ASM_OUTBOX_LEASE_SECONDS, or None when it is sent, not due, held, or gone."""
-    expires_at = now + timedelta(seconds=settings.ASM_OUTBOX_LEASE_SECONDS)
-    # One conditional UPDATE: of two workers racing for the row, exactly one matches. The
-    # attempt is counted here, so a row that keeps killing its workers still reaches the limit.
-    taken = (
-        due_notifications(now=now)
-        .filter(pk=notification_id)
-        .update(lease_expires_at=expires_at, attempts=F("attempts") + 1)
+    One conditional UPDATE: of two workers racing for a row, exactly one matches
+    it. The attempt is counted here, before sending, so a row that keeps killing
+    its workers still reaches the limit. The rows come back with what their
+    emails need, in one query.
+    """
+    # The random microseconds make each lease's expiry its own: it tells this worker's rows apart.
+    expires_at = now + timedelta(
+        seconds=settings.ASM_OUTBOX_LEASE_SECONDS,
+        microseconds=random.randrange(1_000_000),  # noqa: S311
     )
-    return Lease(notification_id, expires_at) if taken else None
+    due_notifications(now=now).filter(pk__in=notification_ids).update(
+        lease_expires_at=expires_at, attempts=F("attempts") + 1
+    )
+    return list(
+        Notification.objects.filter(pk__in=notification_ids, lease_expires_at=expires_at)
+        .select_related("claim__order_line__order__customer", "claim__order_line__product")
+        .order_by("pk")
+    )
 
 
 def _message_id(notification: Notification) -> str:
@@ -134,80 +138,84 @@ def build_message(notification: Notification, *, connection: BaseEmailBackend) -
     return message
 
 
-def _record_failure(*, lease: Lease, attempts: int, error: Exception, now: datetime) -> None:
+def _record_failure(*, notification: Notification, error: Exception, now: datetime) -> None:
     changes: dict[str, Any] = {
         "lease_expires_at": None,
         "last_error": f"{type(error).__name__}: {error}"[:LAST_ERROR_LENGTH],
     }
-    if attempts >= settings.ASM_OUTBOX_MAX_ATTEMPTS:
+    if notification.attempts >= settings.ASM_OUTBOX_MAX_ATTEMPTS:
         changes["state"] = Notification.State.FAILED
     else:
-        changes["next_attempt_at"] = now + retry_delay(attempts)
+        changes["next_attempt_at"] = now + retry_delay(notification.attempts)
     # Only while the lease is still ours: a worker that outlived it must not undo another's work.
     Notification.objects.filter(
-        pk=lease.notification_id, state=Notification.State.PENDING, lease_expires_at=lease.expires_at
+        pk=notification.pk,
+        state=Notification.State.PENDING,
+        lease_expires_at=notification.lease_expires_at,
     ).update(**changes)
 
 
-def deliver_notification(
-    *,
-    notification_id: int,
-    now: datetime | None = None,
-    connection: BaseEmailBackend | None = None,
-) -> bool:
-    """Send one row if it is due and free; True when this call sent it. Safe to call any number of times."""
-    now = now or timezone.now()
-    lease = take_lease(notification_id=notification_id, now=now)
-    if lease is None:
-        return False
-    notification = Notification.objects.select_related(
-        "claim__order_line__order__customer", "claim__order_line__product"
-    ).get(pk=notification_id)
-    backend = connection or get_connection()
+def _send_leased(notification: Notification, *, connection: BaseEmailBackend, now: datetime) -> bool:
+    """Send a row this worker holds; record the outcome. True when the server accepted it."""
     try:
-        # Opening is a no-op on a connection the relay already opened for an earlier row.
-        backend.open()
-        build_message(notification, connection=backend).send()
+        # Opening is a no-op on a connection already open for an earlier row.
+        connection.open()
+        build_message(notification, connection=connection).send()
     except Exception as error:
-        _close_quietly(backend)
-        logger.warning("Email %s failed (attempt %d): %s", notification_id, notification.attempts, error)
-        _record_failure(lease=lease, attempts=notification.attempts, error=error, now=now)
+        _close_quietly(connection)
+        logger.warning("Email %s failed (attempt %d): %s", notification.pk, notification.attempts, error)
+        _record_failure(notification=notification, error=error, now=now)
         return False
     # Nothing may come between the server's acceptance and this statement: it is the duplicate window.
-    Notification.objects.filter(pk=notification_id, state=Notification.State.PENDING).update(
+    Notification.objects.filter(pk=notification.pk, state=Notification.State.PENDING).update(
         state=Notification.State.SENT, sent_at=timezone.now(), lease_expires_at=None, last_error=""
     )
-    if connection is None:
-        _close_quietly(backend)
     return True
 
 
+def deliver_notification(*, notification_id: int, now: datetime | None = None) -> bool:
+    """Send one row if it is due and free; True when this call sent it. Safe to call any number of times."""
+    moment = now or timezone.now()
+    leased = take_leases(notification_ids=[notification_id], now=moment)
+    if not leased:
+        return False
+    connection = get_connection()
+    try:
+        return _send_leased(leased[0], connection=connection, now=moment)
+    finally:
+        _close_quietly(connection)
+
+
 def relay_outbox(*, now: datetime | None = None, budget_seconds: float = RELAY_BUDGET_SECONDS) -> int:
-    """Deliver every due row, over one reused SMTP connection; returns how many this call sent.
+    """Deliver every due row, in leased batches over one SMTP connection; returns how many it sent.
 
     Rows are walked in id order from a cursor, so each is tried at most once
-    per call and the call ends even when every row fails.
+    per call and the call ends even when every row fails. A batch is worked
+    only while its lease has room for another send; rows left over go out
+    when their lease lapses.
     """
     started = time.monotonic()
+    room = settings.ASM_OUTBOX_LEASE_SECONDS - 2 * settings.EMAIL_TIMEOUT
     sent = 0
     after_pk = 0
     connection = get_connection()
     try:
         while time.monotonic() - started < budget_seconds:
+            moment = now or timezone.now()
             batch = list(
-                due_notifications(now=now or timezone.now())
+                due_notifications(now=moment)
                 .filter(pk__gt=after_pk)
                 .order_by("pk")
                 .values_list("pk", flat=True)[:RELAY_BATCH_SIZE]
             )
             if not batch:
                 break
-            for notification_id in batch:
-                after_pk = notification_id
-                if deliver_notification(notification_id=notification_id, now=now, connection=connection):
-                    sent += 1
-                if time.monotonic() - started >= budget_seconds:
+            after_pk = batch[-1]
+            leased_at = time.monotonic()
+            for notification in take_leases(notification_ids=batch, now=moment):
+                if time.monotonic() - leased_at > room:
                     break
+                sent += _send_leased(notification, connection=connection, now=moment)
     finally:
         _close_quietly(connection)
     return sent
