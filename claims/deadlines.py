@@ -161,7 +161,8 @@ def _expire(*, claim: Claim, why: str) -> bool:
 def remind_or_expire_shipment(*, claim: Claim, now: datetime) -> str | None:
     """An approved claim not shipped: a reminder after the terms' period, expiry after the second."""
     terms = Terms.from_snapshot(claim.policy_terms)
-    assert claim.approved_at is not None  # selected by claims_awaiting_shipment
+    if claim.approved_at is None:  # never, for a claim claims_awaiting_shipment selected
+        return None
     expires_at = claim.approved_at + timedelta(days=terms.ship_expiry_days)
     if now >= expires_at:
         why = f"the item was not shipped within {terms.ship_expiry_days} days of the approval."
@@ -187,7 +188,8 @@ def remind_or_expire_answer(*, claim: Claim, now: datetime) -> str | None:
     """A question not answered: a reminder after the terms' period, expiry after the second."""
     terms = Terms.from_snapshot(claim.policy_terms)
     asked_at = claim.info_requested_at
-    assert asked_at is not None  # selected by claims_awaiting_answer
+    if asked_at is None:  # never, for a claim claims_awaiting_answer selected
+        return None
     expires_at = asked_at + timedelta(days=terms.info_expiry_days)
     if now >= expires_at:
         why = f"the question from care was not answered within {terms.info_expiry_days} days."

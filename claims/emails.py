@@ -10,7 +10,6 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Field
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -58,9 +57,8 @@ def _recorded_facts(recorded: dict[str, Any]) -> dict[str, Any]:
 
 
 def _declared_point(clause: str) -> str:
-    field = Claim._meta.get_field(DECLARATION_FIELDS[clause])
-    assert isinstance(field, Field)  # the names above are concrete fields
-    return str(field.verbose_name)
+    # The field's label names the clause, e.g. "no damage by the user (R3)".
+    return str(getattr(Claim._meta.get_field(DECLARATION_FIELDS[clause]), "verbose_name", clause))
 
 
 def _claim_context(claim: Claim, recorded: dict[str, Any]) -> dict[str, Any]:
