@@ -1,10 +1,15 @@
 """Loaded by pytest before Django's settings (``-p`` in pyproject): test defaults, overridable.
 
 ``python -m pytest`` must work with no environment set, so the development
-defaults for the secret key and hosts are switched on here.
+defaults for the secret key and hosts are switched on here. Tasks published on
+commit go to kombu's in-process broker and counters to a per-process cache, so
+that no test waits on, or leaves messages in, a Redis it did not ask for; the
+tests that prove something of Redis point the app at ``REDIS_URL`` themselves.
 """
 
 import os
 
 os.environ.setdefault("DJANGO_DEBUG", "true")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "asm_portal.settings")
+os.environ.setdefault("CELERY_BROKER_URL", "memory://")
+os.environ.setdefault("CACHE_URL", "locmemcache://")
