@@ -6,6 +6,7 @@ and production is an environment variable, listed with its meaning in
 secret key and the allowed hosts must be given, or start-up stops.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import django_stubs_ext
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
+    "axes",
     "policies",
     "claims",
 ]
@@ -72,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "asm_portal.urls"
@@ -263,6 +267,8 @@ LOGIN_URL = "portal:sign_in"
 # --- Portal -------------------------------------------------------------------
 # Customers sign in by a one-time link (django-sesame); staff use the admin login.
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out staff login before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "sesame.backends.ModelBackend",
 ]
@@ -289,6 +295,24 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=2_6
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 # Photos uploaded to a claim form that was never submitted are deleted after this long.
 ASM_ABANDONED_PHOTO_HOURS = env.int("ASM_ABANDONED_PHOTO_HOURS", default=24)
+
+# --- Staff login lockout ------------------------------------------------------
+# django-axes counts failed admin logins per (email, client address) in the
+# database; at the limit that pair is refused with a 429 page and Retry-After
+# until the cool-off ends (each further failure restarts it). Customers' sign-in
+# links are never counted (claims.admin.lockout); they have the rate limits above.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env.int("ASM_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("ASM_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "username"  # the admin login form's field, holding the email
+AXES_USERNAME_CALLABLE = "claims.admin.lockout.login_username"
+AXES_WHITELIST_CALLABLE = "claims.admin.lockout.is_link_sign_in"
+AXES_LOCKOUT_CALLABLE = "claims.admin.lockout.lockout_response"
+# The same client address as the portal's per-IP limit (ASM_TRUSTED_PROXY_HOPS).
+AXES_CLIENT_IP_CALLABLE = "claims.portal.rate_limits.client_ip"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password"]
 
 # --- Security -----------------------------------------------------------------
 # TLS ends at the load balancer, which must set (overwrite) X-Forwarded-Proto.
