@@ -2,13 +2,9 @@
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
-from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Case, Count, DateField, F, Func, IntegerField, Q, Sum, When
-from django.db.models.fields.json import KT
-from django.db.models.functions import Cast, TruncDate
-from django.db.models.sql.compiler import SQLCompiler
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from claims.lifecycle import OPEN_STATUSES, Status
@@ -66,46 +62,6 @@ def due_soon(today: date) -> Q:
 def overdue(today: date) -> Q:
     """Open claims past their RP4 / WP4 deadline (PRODUCT.md: today > deadline)."""
     return Q(status__in=OPEN_STATUS_VALUES, deadline_on__lt=today)
-
-
-class AddDays(Func):
-    """``date + days`` where ``days`` comes from each row (PostgreSQL adds integers to dates)."""
-
-    arity = 2
-    output_field = DateField()
-    template = "(%(expressions)s)"
-    arg_joiner = " + "
-
-    def as_sqlite(
-        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
-    ) -> tuple[str, tuple[Any, ...]]:
-        day_sql, day_params = compiler.compile(self.source_expressions[0])
-        days_sql, days_params = compiler.compile(self.source_expressions[1])
-        return f"date({day_sql}, ({days_sql}) || ' days')", (*day_params, *days_params)
-
-
-def _snapshot_days(key: str) -> Cast:
-    return Cast(KT(f"policy_terms__{key}"), IntegerField())
-
-
-def next_date_expression() -> Case:
-    """The next date that matters for the claim's state, per its own terms snapshot.
-
-    The answer-by date while care waits for the customer, the ship-by date while
-    approved, and the RP4 / WP4 deadline once received.
-    """
-    return Case(
-        When(
-            status=Status.INFO_REQUESTED,
-            then=AddDays(TruncDate("info_requested_at"), _snapshot_days("info_expiry_days")),
-        ),
-        When(
-            status=Status.APPROVED, then=AddDays(TruncDate("approved_at"), _snapshot_days("ship_expiry_days"))
-        ),
-        When(status__in=[Status.RECEIVED, Status.INSPECTED], then=F("deadline_on")),
-        default=None,
-        output_field=DateField(),
-    )
 
 
 @dataclass(frozen=True)

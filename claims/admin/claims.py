@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, QuerySet
@@ -45,12 +46,13 @@ from claims.admin.forms import (
     RequestInfoForm,
     ResolveForm,
 )
+from claims.admin.pagination import EstimatedCountPaginator
 from claims.admin.permissions import DECIDE_OUTCOME, REVIEW, VIEW_CLAIM
 from claims.admin.warehouse import WarehousePages
 from claims.errors import ClaimError, InvalidTransition
+from claims.expressions import next_date_expression
 from claims.lifecycle import Status
 from claims.models import Claim, ClaimEvent, Message, OrderLine, normalize_email
-from claims.selectors import next_date_expression
 from claims.services import approve_claim
 
 
@@ -151,8 +153,10 @@ class ClaimAdmin(WarehousePages, DashboardPage, admin.ModelAdmin[Claim]):
     ]
     search_help_text = gettext_lazy("RMA number, order number, customer email, product name or SKU")
     list_select_related = ["order_line__order__customer", "order_line__product", "inspection"]
-    # A count of every claim on each page load would cost more than the page itself.
+    # A count of every claim on each page load would cost more than the page itself:
+    # no total beside a filtered count, and an estimated count for the whole queue.
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
     list_per_page = 50
     fieldsets = [
         (None, {"fields": ["rma_number", "kind", "status", "inspection_flag", "next_date_display"]}),
@@ -245,6 +249,15 @@ class ClaimAdmin(WarehousePages, DashboardPage, admin.ModelAdmin[Claim]):
         if " " not in term and "." in term.partition("@")[2]:
             return queryset.filter(order_line__order__customer__email=normalize_email(term)), False
         return super().get_search_results(request, queryset, search_term)
+
+    def action_checkbox(self, obj: Claim) -> SafeString:
+        """Django's row checkbox, written out: the same markup without a widget template per row."""
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            obj.pk,
+            format_html(_("Select this object for an action - {}"), str(obj)),
+        )
 
     @admin.display(description=gettext_lazy("customer"), ordering="order_line__order__customer__email")
     def customer(self, claim: Claim) -> str:
