@@ -25,6 +25,7 @@ from claims.lifecycle import Status
 from claims.models import Order, OrderLine, User
 from policies.calendar import load_business_calendar
 from policies.dates import PromisedDates, promised_dates
+from policies.models import PolicyTerms
 from tests.admin.conftest import ensure_roles, staff
 from tests.background.celery_app import live_redis_url, running_worker, wait_until
 from tests.background.smtp import SmtpSink, smtp_sink
@@ -37,6 +38,9 @@ PHONE = {"width": 360, "height": 740}
 DESK = {"width": 1280, "height": 900}
 # Wide enough for a journey's slowest hop: a commit, a task on Redis, the worker, SMTP.
 EMAIL_TIMEOUT_SECONDS = 20.0
+# The terms as managers keep them (a transactional test's flush removed the seeded row).
+WAREHOUSE_ADDRESS = "ASM Returns Warehouse\n12 Nguyen Hue, District 1\nHo Chi Minh City"
+WARRANTY_CENTER_ADDRESS = "ASM Warranty Center\n45 Le Loi, District 3\nHo Chi Minh City"
 CARE_EMAIL = "care-journeys@asm.example"
 WAREHOUSE_EMAIL = "warehouse-journeys@asm.example"
 
@@ -76,7 +80,8 @@ def _decoded(message: Message) -> Delivered:
     for part in message.walk():
         if part.get_content_maintype() == "text":
             payload = cast(bytes, part.get_payload(decode=True))
-            parts.setdefault(part.get_content_type(), payload.decode(part.get_content_charset() or "utf-8"))
+            text = payload.decode(part.get_content_charset() or "utf-8")
+            parts.setdefault(part.get_content_type(), text.replace("\r\n", "\n"))  # SMTP's line ends
     return Delivered(
         to=str(message["To"]),
         subject=" ".join(str(message["Subject"]).split()),
@@ -259,6 +264,12 @@ def journey(
     settings.ASM_CLAIM_RATE_PER_CUSTOMER = settings.ASM_UPLOAD_RATE_PER_CUSTOMER = 1000
     settings.AXES_ENABLED = False
     ensure_roles()  # a transactional test's flush removed the groups migration 0003 made
+    PolicyTerms.objects.all().delete()
+    PolicyTerms.objects.create(
+        warehouse_address=WAREHOUSE_ADDRESS,
+        warranty_center_address=WARRANTY_CENTER_ADDRESS,
+        contact_email="care@asm.example",
+    )
     staff("Care staff", email=CARE_EMAIL)
     staff("Warehouse staff", email=WAREHOUSE_EMAIL)
     folder = SCREENSHOTS / "journeys" / re.sub(r"^test_", "", request.node.name)
