@@ -1,9 +1,11 @@
 """The portal's read queries: a customer reaches only what is theirs (404 for anything else)."""
 
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import BooleanField, Case, Prefetch, QuerySet, When
 from django.utils.translation import gettext as _
 
 from claims.lifecycle import Status
@@ -70,15 +72,38 @@ def _with_covering_claims(lines: QuerySet[OrderLine]) -> QuerySet[OrderLine]:
     )
 
 
-def customer_orders(*, customer: User, today: date, terms: Terms) -> list[OrderStanding]:
-    """Every order under the customer's email with each line's standing, in three queries."""
-    lines = _with_covering_claims(OrderLine.objects.select_related("product"))
-    orders = Order.objects.filter(customer=customer).prefetch_related(Prefetch("lines", queryset=lines))
+@dataclass(frozen=True)
+class OrdersPage:
+    orders: list[OrderStanding]
+    claims: Sequence[Claim]
+
+
+def orders_page(*, customer: User, today: date, terms: Terms) -> OrdersPage:
+    """Every order under the customer's email with each line's standing, and every claim, in three queries.
+
+    The customer's claims are read once: listed newest first, and those the
+    database finds covering their items (``COVERING_CLAIMS``) counted against their line.
+    """
+    claims = list(
+        customer_claims(customer).annotate(
+            covers_items=Case(When(COVERING_CLAIMS, then=True), default=False, output_field=BooleanField())
+        )
+    )
+    covering: dict[int, list[Claim]] = defaultdict(list)
+    for claim in claims:
+        if claim.covers_items:
+            covering[claim.order_line_id].append(claim)
+    orders = Order.objects.filter(customer=customer).prefetch_related(
+        Prefetch("lines", queryset=OrderLine.objects.select_related("product"))
+    )
     standings = []
     for order in orders:
-        line_standings = [line_standing(line, today=today, terms=terms) for line in order.lines.all()]
+        line_standings = []
+        for line in order.lines.all():
+            line.covering_claims = covering[line.pk]  # type: ignore[attr-defined]
+            line_standings.append(line_standing(line, today=today, terms=terms))
         standings.append(OrderStanding(order=order, lines=line_standings))
-    return standings
+    return OrdersPage(orders=standings, claims=claims)
 
 
 def customer_line_standing(*, customer: User, line_id: int, today: date, terms: Terms) -> LineStanding:

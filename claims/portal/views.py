@@ -33,9 +33,8 @@ from claims.portal.selectors import (
     LineStanding,
     claim_page,
     customer_claim,
-    customer_claims,
     customer_line_standing,
-    customer_orders,
+    orders_page,
 )
 from claims.portal.sign_in import customer_for_token, request_sign_in_link
 from claims.services import answer_info_request, cancel_claim, mark_shipped, submit_claim
@@ -128,11 +127,13 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def policy(request: HttpRequest) -> HttpResponse:
+    terms = current_terms()
     return render(
         request,
         "portal/policy.html",
         {
-            "terms": current_terms(),
+            "terms": terms,
+            "care_terms": terms,
             "return_rules": [(reason, RETURN_RULES[reason]) for reason in ReturnReason],
             "warranty_payers": [(category, WARRANTY_PAYERS[category]) for category in DefectCategory],
         },
@@ -145,13 +146,16 @@ def policy(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def orders(request: HttpRequest) -> HttpResponse:
-    customer = _customer(request)
+    terms = current_terms()
+    page = orders_page(customer=_customer(request), today=timezone.localdate(), terms=terms)
     return render(
         request,
         "portal/orders.html",
         {
-            "orders": customer_orders(customer=customer, today=timezone.localdate(), terms=current_terms()),
-            "claims": customer_claims(customer),
+            "orders": page.orders,
+            "claims": page.claims,
+            # The footer's contacts from the same read (the context processor would read them again).
+            "care_terms": terms,
         },
     )
 
@@ -238,7 +242,7 @@ def _file_claim(request: HttpRequest, *, line_id: int, kind: ClaimKind) -> HttpR
             owner=customer,
             line=standing.line,
         )
-    context: dict[str, Any] = {"form": form, "standing": standing, "terms": terms}
+    context: dict[str, Any] = {"form": form, "standing": standing, "terms": terms, "care_terms": terms}
     if isinstance(form, ReturnForm):
         context["reason_guide"] = _return_reason_guide()
         if form.is_bound and not form.is_valid():
