@@ -126,6 +126,9 @@ CACHES = {
     ),
 }
 CACHES["default"]["KEY_PREFIX"] = "asm"
+# A signed-in page reads its session from the cache; the database keeps every
+# session too, so a cache flush signs no one out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Internationalisation, dates ----------------------------------------------
 LANGUAGE_CODE = "en"
