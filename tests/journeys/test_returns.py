@@ -17,6 +17,7 @@ from tests.journeys.conftest import (
     long_date,
     short_date,
 )
+from tests.portal.conftest import write_photo
 
 pytestmark = [pytest.mark.browser, pytest.mark.services]
 
@@ -138,3 +139,94 @@ def test_change_of_mind_return_is_refunded_within_the_rp4_dates(journey, bought)
         f"[{rma}] Your item was inspected",
         f"[{rma}] Your claim is resolved",
     ]
+
+
+def test_shipping_damage_is_refunded_and_asm_pays_the_shipping(journey, bought, tmp_path):
+    """R5, R6 (ASM pays for shipping damage), R2 waived for the damage, RP2 (photos), RP4: refunded."""
+    bought(
+        "Street corner diorama", email=EMAIL, number="ASM200201", purchased_days_ago=4, delivered_days_ago=1
+    )
+    phone = journey.customer_signs_in(order_number="ASM200201", email=EMAIL)
+    claim = file_return(
+        journey,
+        phone,
+        product="Street corner diorama",
+        reason="Damaged in shipping",
+        declared=[R3, R4],
+        description="The box arrived crushed and the lamp post is snapped.",
+        photo=str(write_photo(tmp_path, "crushed-box.jpg")),
+    )
+    rma = str(claim.rma_number)
+    expect(phone.get_by_role("img", name="Photo crushed-box.jpg")).to_be_visible()
+    journey.mailbox.wait_for(to=EMAIL, subject=f"[{rma}] We received your return request")
+
+    care = journey.staff_logs_in(CARE_EMAIL)
+    journey.care_approves(care, claim_pk=claim.pk, payer="asm")  # R6: the policy's payer for the reason
+    approved = journey.mailbox.wait_for(to=EMAIL, subject=f"[{rma}] Approved: how to send the item")
+    assert "ASM pays the shipping (R6); keep the receipt, we reimburse it." in approved.body
+    journey.customer_sees_status(phone, rma=rma, status=Status.APPROVED, step="customer-sees-asm-pays")
+    expect(phone.locator(".shipping-payer")).to_contain_text("ASM pays the shipping for this claim.")
+    journey.customer_marks_shipped(phone, rma=rma, carrier="GHN", tracking="GHN-20201")
+
+    desk = journey.staff_logs_in(WAREHOUSE_EMAIL, viewport=PHONE)
+    journey.warehouse_receives(desk, rma=rma)
+    journey.warehouse_inspects(
+        desk,
+        found=["found_no_user_damage", "found_all_accessories_included", "shipping_damage_confirmed"],
+        notes="Outer box crushed in transit; lamp post snapped; every part present.",
+        expect_message="matches the declaration",
+    )
+    journey.care_resolves(care, claim_pk=claim.pk, outcome="refund", fields={"payment_reference": "PAY-J2"})
+    resolved = journey.mailbox.wait_for(to=EMAIL, subject=f"[{rma}] Your claim is resolved")
+    assert "We refunded 1,250,000 (payment reference PAY-J2)" in resolved.body
+
+    journey.customer_sees_status(phone, rma=rma, status=Status.RESOLVED, step="customer-sees-refund")
+    expect(phone.locator(".outcome")).to_contain_text("Outcome: Refund")
+    claim.refresh_from_db()
+    assert claim.shipping_payer == "asm"
+    assert claim.inspection.shipping_damage_confirmed
+
+
+def test_missing_accessories_fail_inspection_and_the_item_goes_back_with_the_reason(journey, bought):
+    """R4, RP5: declared complete, the warehouse finds the paint set missing; care sends the item back and
+    tells the customer why; the page shows the finding and the outcome."""
+    bought("Shophouse diorama", email=EMAIL, number="ASM200301", purchased_days_ago=5, delivered_days_ago=2)
+    phone = journey.customer_signs_in(order_number="ASM200301", email=EMAIL)
+    claim = file_return(
+        journey,
+        phone,
+        product="Shophouse diorama",
+        reason="Changed my mind",
+        declared=[R2, R3, R4],
+        description="I ordered two by mistake.",
+    )
+    rma = str(claim.rma_number)
+    care = journey.staff_logs_in(CARE_EMAIL)
+    journey.care_approves(care, claim_pk=claim.pk, payer="customer")
+    journey.customer_marks_shipped(phone, rma=rma, carrier="VNPost", tracking="VN300301")
+
+    desk = journey.staff_logs_in(WAREHOUSE_EMAIL, viewport=PHONE)
+    journey.warehouse_receives(desk, rma=rma)
+    journey.warehouse_inspects(
+        desk,
+        found=["found_intact_unused_packaged", "found_no_user_damage"],
+        notes="The paint set and the certificate of authenticity are not in the box.",
+        expect_message="differs from the declaration on R4",
+    )
+    inspected = journey.mailbox.wait_for(to=EMAIL, subject=f"[{rma}] Your item was inspected")
+    assert "- all accessories, documents and gifts included (R4)" in inspected.body
+
+    reason = "The paint set and the certificate were missing, so the return conditions are not met (R4)."
+    journey.care_resolves(care, claim_pk=claim.pk, outcome="returned_to_customer", fields={"note": reason})
+    resolved = journey.mailbox.wait_for(to=EMAIL, subject=f"[{rma}] Your claim is resolved")
+    assert f"Your item is being returned to you, because: {reason}" in resolved.body
+    assert "refunded" not in resolved.body
+
+    journey.customer_sees_status(phone, rma=rma, status=Status.RESOLVED, step="customer-sees-returned")
+    expect(phone.locator(".outcome")).to_contain_text("Outcome: Returned to the customer")
+    expect(phone.locator(".outcome")).to_contain_text(reason)
+    expect(phone.locator(".inspection-findings")).to_contain_text(
+        "all accessories, documents and gifts included (R4)"
+    )
+    claim.refresh_from_db()
+    assert claim.refund_amount is None
