@@ -392,9 +392,13 @@ def claim_cancel(request: HttpRequest, rma_number: str) -> HttpResponse:
 # --- Photos -----------------------------------------------------------------------
 
 
+# Staff whose role handles claims (care, managers, the warehouse); a staff account without a role sees none.
+STAFF_PHOTO_PERMISSIONS = ("claims.view_claim", "claims.receive_claim", "claims.inspect_claim")
+
+
 def _may_see_photo(user: User, photo: ClaimPhoto) -> bool:
     if user.is_staff and user.is_active:
-        return True
+        return any(user.has_perm(permission) for permission in STAFF_PHOTO_PERMISSIONS)
     if photo.claim is None:
         return photo.owner_id == user.pk
     return photo.claim.order_line.order.customer_id == user.pk

@@ -57,7 +57,7 @@ def test_a_stranger_is_sent_to_sign_in(client, owned):
 
 def test_staff_see_photos(owned):
     staff = Client()
-    staff.force_login(new_staff())
+    staff.force_login(new_staff(role="Care staff"))
     photo_urls = [url for _method, url, _expected in owned if url.startswith("/photos/")]
     for url in photo_urls:
         assert staff.get(url).status_code == 200, url
