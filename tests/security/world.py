@@ -132,7 +132,7 @@ def snapshot() -> dict[str, Any]:
     return {
         "claims": list(Claim.objects.order_by("pk").values()),
         "events": list(ClaimEvent.objects.order_by("pk").values_list("pk", flat=True)),
-        "notifications": list(Notification.objects.order_by("pk").values_list("pk", flat=True)),
+        "notifications": list(Notification.objects.order_by("pk").values_list("pk", "state", "attempts")),
         "photos": list(ClaimPhoto.objects.order_by("pk").values_list("pk", "claim_id", "owner_id")),
         "messages": Message.objects.count(),
         "inspections": Inspection.objects.count(),
