@@ -34,11 +34,19 @@ def _drop_connection_pools() -> None:
 def use_broker(url: str) -> Iterator[None]:
     """The app publishes to ``url`` inside the block (``memory://`` keeps messages in the process)."""
     previous = app.conf.broker_url
+    # Celery reads CELERY_BROKER_URL from the environment before its own setting (the test
+    # environment sets it to memory://), so both must change for the block to reach ``url``.
+    previous_environ = os.environ.get("CELERY_BROKER_URL")
+    os.environ["CELERY_BROKER_URL"] = url
     app.conf.update(broker_url=url)
     _drop_connection_pools()
     try:
         yield
     finally:
+        if previous_environ is None:
+            os.environ.pop("CELERY_BROKER_URL", None)
+        else:
+            os.environ["CELERY_BROKER_URL"] = previous_environ
         app.conf.update(broker_url=previous)
         _drop_connection_pools()
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from playwright.sync_api import Page, expect
 
+from asm_portal.celery import app
 from claims.lifecycle import Status
 from claims.models import Order, OrderLine, User
 from policies.calendar import load_business_calendar
@@ -245,6 +246,8 @@ def worker_on_redis(django_db_setup: None) -> Iterator[str]:
     """One real Celery worker on the test Redis for all the journeys (it starts in about a second)."""
     url = live_redis_url()
     with running_worker(url):
+        # The journeys prove delivery over Redis, not over kombu's in-process broker.
+        assert app.conf.broker_url == url, app.conf.broker_url
         yield url
 
 

@@ -1,7 +1,10 @@
 """Warranty claims, whole, in real Chromium: the customer on a phone, care and the warranty center in the
 admin, every email through the real worker and SMTP (W1–W5, WP1–WP4, R6)."""
 
+from datetime import datetime, time, timedelta
+
 import pytest
+import time_machine
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -165,3 +168,56 @@ def test_a_dropped_model_is_returned_with_the_reason_and_the_evidence(journey, b
     assert shown.status == 200
     assert shown.headers["content-type"] == "image/jpeg"
     journey.shot(phone, "customer-sees-the-evidence-photo")
+
+
+def test_a_late_return_of_a_defect_continues_as_a_warranty_claim(journey, bought, tmp_path):
+    """R1, W1, W2, WP2 (PRODUCT.md: a late return with a defect is offered the warranty path, carrying
+    over the description and photos): the customer starts a return on the window's last day and sends it
+    after midnight; the portal offers the warranty claim, already filled in."""
+    bought(
+        "Lantern street diorama", email=EMAIL, number="ASM300601", purchased_days_ago=9, delivered_days_ago=7
+    )
+    phone = journey.customer_signs_in(order_number="ASM300601", email=EMAIL)
+    line = phone.locator(".order-line", has_text="Lantern street diorama")
+    expect(line).to_contain_text("Today is the last day to file a return.")  # R1: delivery + 7, inclusive
+    line.get_by_role("link", name="Return this item").click()
+    description = "Two lanterns came with their hooks snapped off inside the sealed bag."
+    phone.get_by_label("Manufacturing defect").check()
+    phone.get_by_label("It was not damaged by use or by accident (R3).").check()
+    phone.get_by_label("All accessories, documents and gifts are included (R4).").check()
+    phone.get_by_label("Description").fill(description)
+    phone.get_by_label("Add photos").set_input_files(str(write_photo(tmp_path, "snapped-hooks.jpg")))
+    journey.shot(phone, "customer-return-form-last-day")
+
+    after_midnight = timezone.make_aware(
+        datetime.combine(timezone.localdate() + timedelta(days=1), time(0, 30))
+    )
+    with time_machine.travel(after_midnight, tick=True):
+        phone.get_by_role("button", name="File the return", exact=True).last.click()
+        offer = phone.locator(".warranty-offer")
+        expect(offer).to_contain_text("The return window has closed, but a defect is covered by the warranty")
+        journey.shot(phone, "customer-offered-the-warranty")
+        offer.get_by_role("button", name="Continue as a warranty claim").click()
+
+        expect(phone.get_by_role("heading", name="Warranty claim: Lantern street diorama")).to_be_visible()
+        expect(phone.get_by_label("Description")).to_have_value(description)
+        expect(phone.get_by_label("Broken or damaged part from manufacturing")).to_be_checked()
+        expect(phone.locator(".photo-drafts img")).to_have_count(1)
+        phone.get_by_label(W4).check()
+        phone.get_by_label(W5).check()
+        journey.shot(phone, "customer-warranty-carried-over")
+        phone.get_by_role("button", name="File the warranty claim").last.click()
+        expect(phone.locator(".claim-status")).to_have_text(str(Status.SUBMITTED.label))
+        expect(phone.get_by_role("img", name="Photo snapped-hooks.jpg")).to_be_visible()
+        journey.shot(phone, "customer-warranty-filed")
+        # Delivered while the clock still reads the next day: the outbox row is due from then on.
+        claim = Claim.objects.get(order_line__order__customer__email=EMAIL)
+        assert claim.kind == ClaimKind.WARRANTY
+        assert claim.defect_category == "manufacturing_breakage"
+        assert claim.description == description
+        assert [photo.original_name for photo in claim.photos.all()] == ["snapped-hooks.jpg"]
+        filed = journey.mailbox.wait_for(
+            to=EMAIL, subject=f"[{claim.rma_number}] We received your warranty request"
+        )
+        assert "Lantern street diorama" in filed.body
+        assert not Claim.objects.filter(kind=ClaimKind.RETURN).exists()
