@@ -8,7 +8,7 @@ it over SMTP, and the sink accepted it.
 
 import re
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from email.message import Message
@@ -225,7 +225,7 @@ class Journey:
         self.shot(desk, "warehouse-received")
 
     def warehouse_inspects(
-        self, desk: Page, *, found: list[str], notes: str, expect_message: str, photos: list[Path] = ()
+        self, desk: Page, *, found: list[str], notes: str, expect_message: str, photos: Sequence[Path] = ()
     ) -> None:
         for name in found:
             desk.check(f"input[name={name}]")
