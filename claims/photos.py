@@ -1,6 +1,7 @@
 """The photo pipeline: every claim photo, the customer's or the inspector's, enters through here.
 
-An upload is judged by its content, never its name or declared type: only
+An upload is judged by its content, never its name or declared type: a file
+that is also an archive or a web page (a polyglot) is refused, then only
 JPEG, PNG and WebP decoders are tried, the pixel count is checked from the
 header before anything is decoded, and the decoded picture is re-encoded from
 its pixels alone, so EXIF (GPS included), XMP and any trailing bytes are left
@@ -13,8 +14,10 @@ the person who sent it.
 """
 
 import io
+import re
 import secrets
 import warnings
+import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -52,6 +55,11 @@ FORMATS: dict[str, PhotoFormat] = {
 }
 ACCEPT_ATTRIBUTE = ",".join(photo_format.content_type for photo_format in FORMATS.values())
 CONTENT_TYPES = {photo_format.extension: photo_format.content_type for photo_format in FORMATS.values()}
+
+
+# Markers of a polyglot: a picture that is also a web page or a script when opened as one.
+# Each is long enough that a photo's compressed bytes do not contain it by chance.
+ACTIVE_CONTENT = re.compile(rb"<\?php|<script|<html|<!doctype|<iframe|<object|<embed", re.IGNORECASE)
 
 
 class PhotoRejected(ClaimError):
@@ -95,6 +103,9 @@ def clean_photo(upload: UploadedFile) -> CleanPhoto:
     }
     damaged = _("the picture is damaged or incomplete; take or export it again.")
     upload.seek(0)
+    if zipfile.is_zipfile(upload) or ACTIVE_CONTENT.search(_read_all(upload)):
+        raise _reject(name, _("the file holds something besides a picture; export the photo again."))
+    upload.seek(0)
     # Decoders may raise almost anything on hostile input; every failure is a rejected photo.
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -109,6 +120,8 @@ def clean_photo(upload: UploadedFile) -> CleanPhoto:
             width, height = source.size
             if width * height > MAX_PHOTO_PIXELS:
                 raise _reject(name, too_large)
+            if getattr(source, "n_frames", 1) > 1:  # an animated PNG or WebP
+                raise _reject(name, _("animated pictures are not accepted; send a still photo."))
             try:
                 source.load()
                 picture = ImageOps.exif_transpose(source)
@@ -131,6 +144,11 @@ def clean_photo(upload: UploadedFile) -> CleanPhoto:
         width=picture.width,
         height=picture.height,
     )
+
+
+def _read_all(upload: UploadedFile) -> bytes:
+    upload.seek(0)
+    return b"".join(upload.chunks())
 
 
 def store_photo(
