@@ -304,7 +304,7 @@ def test_a_good_staff_login_and_the_page_after_it_have_the_headers(world: World)
         {"username": world.staff(CARE).email, "password": STAFF_PASSWORD, "next": reverse("admin:index")},
         secure=True,
     )
-    index = client.get(signed_in.url, secure=True)
+    index = client.get(signed_in["Location"], secure=True)
 
     assert signed_in.status_code == 302
     assert_security_headers(signed_in)

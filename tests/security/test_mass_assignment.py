@@ -6,14 +6,14 @@ staff flags; the claim comes out exactly as the form alone would make it.
 """
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from claims.lifecycle import Status
-from claims.models import Claim, ClaimKind, User
+from claims.models import Claim, ClaimKind, OrderLine, User
 from policies.reasons import ReturnReason, ShippingPayer
 from tests.factories import OrderLineFactory, make_claim
 from tests.photos import make_photo
@@ -191,4 +191,5 @@ def test_signing_in_ignores_extra_fields(world: World):
 
 
 def make_claim_for_someone_else(world: World) -> Claim:
-    return make_claim(Status.SUBMITTED, line=OrderLineFactory(order__customer=world.other_customer))
+    line = cast(OrderLine, OrderLineFactory(order__customer=world.other_customer))
+    return make_claim(Status.SUBMITTED, line=line)
