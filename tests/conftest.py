@@ -1,6 +1,7 @@
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.cache import cache
@@ -31,3 +32,12 @@ def postgres(db) -> None:
     from django.db import connection
 
     require_service(connection.vendor == "postgresql", "these tests need PostgreSQL (set DATABASE_URL)")
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    """The session's one headless Chromium, shared by every browser suite (portal, journeys)."""
+    from tests.portal.conftest import launched_chromium
+
+    with launched_chromium() as browser:
+        yield browser

@@ -3,9 +3,6 @@
 The customer's claim page shows each step.
 """
 
-import os
-from pathlib import Path
-
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -13,32 +10,15 @@ from django.urls import reverse
 from claims.lifecycle import Status
 from claims.models import Claim
 from tests.admin.conftest import ensure_roles, staff
-from tests.conftest import require_service
 from tests.factories import make_claim
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PASSWORD = "staff-password-1"
 
 
 @pytest.fixture
-def browser():
-    require_service(Path(CHROMIUM).exists(), f"Chromium is not installed at {CHROMIUM}")
-    # Playwright's sync API runs an event loop in this thread; the ORM calls here stay synchronous.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+def browser(chromium):
+    """The session's shared Chromium (tests/conftest.py): Playwright's sync API runs one at a time."""
+    return chromium
 
 
 def staff_page(browser, live_server, email: str):

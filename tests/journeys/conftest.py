@@ -31,9 +31,7 @@ from tests.admin.conftest import ensure_roles, staff
 from tests.background.celery_app import live_redis_url, running_worker, wait_until
 from tests.background.smtp import SmtpSink, smtp_sink
 from tests.factories import STAFF_PASSWORD, CustomerFactory, OrderFactory, OrderLineFactory
-from tests.portal.conftest import SCREENSHOTS, chromium, sign_in_link
-
-__all__ = ["chromium"]  # the session's one browser, shared with the portal's tests
+from tests.portal.conftest import SCREENSHOTS, sign_in_link
 
 PHONE = {"width": 360, "height": 740}
 DESK = {"width": 1280, "height": 900}

@@ -4,6 +4,7 @@ import os
 import re
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, cast
 
@@ -75,9 +76,13 @@ def other_client(db) -> Client:
 # --- Browser --------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def chromium() -> Iterator[Any]:
-    """Headless Chromium through Playwright; skips (or fails under ASM_REQUIRE_SERVICES) without it."""
+@contextmanager
+def launched_chromium() -> Iterator[Any]:
+    """Headless Chromium through Playwright; skips (or fails under ASM_REQUIRE_SERVICES) without it.
+
+    Playwright's sync API runs one at a time in a thread: suites share the
+    session's ``chromium`` fixture (tests/conftest.py) rather than start another.
+    """
     require_service(
         Path(CHROMIUM).exists() or shutil.which("chromium") is not None, f"Chromium is not at {CHROMIUM}"
     )
