@@ -94,6 +94,17 @@ class PhotoUploadField(forms.Field):
         return [upload for upload in files if isinstance(upload, UploadedFile)]
 
 
+# The largest id a database's big integer holds; a larger posted id cannot name a photo.
+MAX_PHOTO_ID = 2**63 - 1
+
+
+def posted_photo_ids(values: list[str]) -> list[int]:
+    """The photo ids among posted values: ASCII digits within the id range; anything else is ignored."""
+    return [
+        int(value) for value in values if value.isascii() and value.isdigit() and int(value) <= MAX_PHOTO_ID
+    ]
+
+
 class ClaimPhotosForm(PortalForm):
     """Photos uploaded to a form that is not yet submitted are kept as drafts.
 
@@ -125,7 +136,7 @@ class ClaimPhotosForm(PortalForm):
         self.photo_limit = MAX_PHOTOS_PER_CLAIM - photos_already_attached
         if self.is_bound:
             posted = self.data.getlist("photos") if isinstance(self.data, QueryDict) else []
-            photo_ids = [int(value) for value in posted if value.isdigit()]
+            photo_ids = posted_photo_ids(posted)
             removed = self.data.get("remove_photo", "")
             photo_ids = [photo_id for photo_id in photo_ids if str(photo_id) != removed]
         self.draft_photos: list[ClaimPhoto] = (

@@ -28,6 +28,7 @@ from claims.portal.forms import (
     ReturnForm,
     SignInForm,
     WarrantyForm,
+    posted_photo_ids,
 )
 from claims.portal.selectors import (
     LineStanding,
@@ -238,7 +239,7 @@ def _file_claim(request: HttpRequest, *, line_id: int, kind: ClaimKind) -> HttpR
             initial={
                 key: carried[key] for key in ("description", "quantity", "defect_category") if key in carried
             },
-            photo_ids=[int(value) for value in request.POST.getlist("photos") if value.isdigit()],
+            photo_ids=posted_photo_ids(request.POST.getlist("photos")),
             owner=customer,
             line=standing.line,
         )
