@@ -1,13 +1,12 @@
 """The email outbox in the admin: every email's delivery state, and the managers' retry of failed ones."""
 
-from typing import Any
-
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy, ngettext
 
+from claims.admin.read_only import ReadOnlyAdmin
 from claims.models import Notification
 from claims.outbox import retry_notifications
 
@@ -16,7 +15,9 @@ RETRY = "claims.change_notification"
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin[Notification]):
+class NotificationAdmin(ReadOnlyAdmin):
+    """The outbox writes the rows; the admin only looks at them, and never deletes the record of an email."""
+
     list_display = [
         "created_at",
         "template_key",
@@ -51,16 +52,6 @@ class NotificationAdmin(admin.ModelAdmin[Notification]):
     @admin.display(description=gettext_lazy("last error"))
     def error_summary(self, notification: Notification) -> str:
         return Truncator(notification.last_error).chars(80)
-
-    # The outbox writes the rows; the admin only looks at them, and never deletes the record of an email.
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def has_retry_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(RETRY)

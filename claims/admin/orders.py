@@ -6,20 +6,8 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from claims.admin.read_only import ReadOnlyAdmin
 from claims.models import Customer, Order, OrderLine, Product
-
-
-class ReadOnlyAdmin(admin.ModelAdmin[Any]):
-    """Data imported from the shop: looked at here, changed only by the import."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class OrderLineInline(admin.TabularInline[OrderLine, Order]):
