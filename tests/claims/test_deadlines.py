@@ -23,9 +23,8 @@ from claims.lifecycle import Status
 from claims.models import Claim, ClaimEvent, ClaimKind, Notification
 from claims.services import answer_info_request, mark_shipped, request_info
 from policies.models import ClosureDay
-from tests.background.builders import new_line, new_staff
 from tests.background.celery_app import use_broker
-from tests.factories import make_claim
+from tests.factories import make_claim, new_line, new_staff
 from tests.photos import make_photo
 
 pytestmark = pytest.mark.django_db

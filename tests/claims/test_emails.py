@@ -29,9 +29,8 @@ from claims.services import (
 )
 from policies.reasons import DefectCategory, ShippingPayer
 from policies.terms import Terms
-from tests.background.builders import new_customer, new_line, new_staff
 from tests.background.celery_app import use_broker
-from tests.factories import ALL_GOOD, make_claim
+from tests.factories import ALL_GOOD, make_claim, new_customer, new_line, new_staff
 from tests.photos import make_photo
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +69,7 @@ def walk_every_email(customer: User, tag: str) -> dict[str, Claim]:
     """Claims of ``customer`` that between them produce every email; ``tag`` marks their free text."""
     staff = new_staff()
     with time_machine.travel(FILED_AT, tick=False):
-        journey = make_claim(line=new_line(customer), staff=staff)
+        journey = make_claim(line=new_line(order__customer=customer), staff=staff)
         request_info(claim=journey, actor=staff, question=f"{tag}: could you photograph the <box>?")
         answer_info_request(claim=journey, actor=customer, answer="Here it is.")
         approve_claim(claim=journey, actor=staff)
@@ -94,17 +93,17 @@ def walk_every_email(customer: User, tag: str) -> dict[str, Claim]:
             refund_amount=Decimal("1250000.00"),
             payment_reference=f"PAY-{tag}",
         )
-        rejected = make_claim(line=new_line(customer), staff=staff)
+        rejected = make_claim(line=new_line(order__customer=customer), staff=staff)
         reject_claim(
             claim=rejected, actor=staff, reason=RejectReason.USER_DAMAGE, message=f"{tag}: dented corner."
         )
-        cancelled = make_claim("cancelled", line=new_line(customer), staff=staff)
-        expired = make_claim("info_requested", line=new_line(customer), staff=staff)
+        cancelled = make_claim("cancelled", line=new_line(order__customer=customer), staff=staff)
+        expired = make_claim("info_requested", line=new_line(order__customer=customer), staff=staff)
         expire_claim(claim=expired, why=f"{tag}: no answer came.")
-        waiting_shipment = make_claim("approved", line=new_line(customer), staff=staff)
-        waiting_answer = make_claim(line=new_line(customer), staff=staff)
+        waiting_shipment = make_claim("approved", line=new_line(order__customer=customer), staff=staff)
+        waiting_answer = make_claim(line=new_line(order__customer=customer), staff=staff)
         request_info(claim=waiting_answer, actor=staff, question=f"{tag}: which scale is it?")
-        late = make_claim("received", line=new_line(customer), staff=staff)
+        late = make_claim("received", line=new_line(order__customer=customer), staff=staff)
     return {
         "submitted": journey,
         "info_requested": journey,

@@ -6,34 +6,18 @@ import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import pytest
 from django.test import Client
 from PIL import Image
 
-from claims.models import Order, OrderLine, User
+from claims.models import OrderLine, User
 from tests.conftest import require_service
-from tests.factories import CustomerFactory, OrderFactory, OrderLineFactory, StaffFactory
+from tests.factories import new_customer, new_line
 
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
-
-
-def new_customer(**fields: Any) -> User:
-    return cast(User, CustomerFactory(**fields))
-
-
-def new_staff(**fields: Any) -> User:
-    return cast(User, StaffFactory(**fields))
-
-
-def new_order(**fields: Any) -> Order:
-    return cast(Order, OrderFactory(**fields))
-
-
-def new_line(**fields: Any) -> OrderLine:
-    return cast(OrderLine, OrderLineFactory(**fields))
 
 
 @pytest.fixture(autouse=True)

@@ -6,8 +6,7 @@ from django.urls import reverse
 
 from claims.lifecycle import Status
 from claims.photos import store_photo
-from tests.factories import make_claim
-from tests.portal.conftest import new_staff
+from tests.factories import make_claim, new_staff
 from tests.portal.images import upload
 
 pytestmark = pytest.mark.django_db

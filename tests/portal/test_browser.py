@@ -10,7 +10,8 @@ from playwright.sync_api import expect
 from claims.lifecycle import Status
 from claims.models import Claim, ClaimKind
 from claims.services import request_info
-from tests.portal.conftest import new_line, new_order, new_staff, sign_in_link, write_photo
+from tests.factories import new_line, new_order, new_staff
+from tests.portal.conftest import sign_in_link, write_photo
 
 pytestmark = [pytest.mark.browser, pytest.mark.services, pytest.mark.django_db(transaction=True)]
 

@@ -9,8 +9,7 @@ from django.utils import timezone
 from claims.lifecycle import Status
 from claims.models import Claim, ClaimEvent, ClaimPhoto, Message
 from claims.services import add_internal_note, request_info
-from tests.factories import make_claim
-from tests.portal.conftest import new_staff
+from tests.factories import make_claim, new_staff
 from tests.portal.images import upload
 
 pytestmark = pytest.mark.django_db

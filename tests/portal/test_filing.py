@@ -11,8 +11,7 @@ from claims.lifecycle import Status
 from claims.models import Claim, ClaimEvent, ClaimKind, ClaimPhoto
 from claims.photos import store_photo
 from policies.reasons import DefectCategory, ReturnReason, ShippingPayer
-from tests.factories import make_claim
-from tests.portal.conftest import new_customer, new_line
+from tests.factories import make_claim, new_customer, new_line
 from tests.portal.images import image_bytes, upload
 
 pytestmark = pytest.mark.django_db

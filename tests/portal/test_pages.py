@@ -10,8 +10,7 @@ from django.utils import timezone
 
 from claims.lifecycle import Status
 from policies.models import PolicyTerms
-from tests.factories import make_claim
-from tests.portal.conftest import new_customer, new_line, new_order
+from tests.factories import make_claim, new_customer, new_line, new_order
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from claims.models import Notification
-from tests.portal.conftest import new_customer, new_order, new_staff
+from tests.factories import new_customer, new_order, new_staff
 
 pytestmark = pytest.mark.django_db
 
