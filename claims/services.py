@@ -613,41 +613,46 @@ def resolve_claim(
     reimbursed only where inspection confirmed ASM owed it (R6).
     """
     outcome = Outcome(outcome)
-    errors: dict[str, str] = {}
-    if outcome not in OUTCOMES_BY_KIND[claim.kind]:
-        errors["outcome"] = _("This outcome does not apply to a %(kind)s.") % {
-            "kind": claim.get_kind_display()
-        }
-    if outcome == Outcome.REFUND:
-        if refund_amount is None or refund_amount <= 0:
-            errors["refund_amount"] = _("Enter the amount refunded.")
-        if not payment_reference.strip():
-            errors["payment_reference"] = _("Enter the payment reference.")
-    if outcome == Outcome.RETURNED_TO_CUSTOMER and not note.strip():
-        errors["note"] = _("Tell the customer why the item is sent back (RP5).")
-    if shipping_reimbursement is not None:
-        inspection = Inspection.objects.filter(claim=claim).first()
-        owes = inspection is not None and (
-            inspection.defect_confirmed or inspection.shipping_damage_confirmed
-        )
-        if shipping_reimbursement <= 0:
-            errors["shipping_reimbursement"] = _("Enter a positive amount, or leave it empty.")
-        elif (
-            outcome == Outcome.RETURNED_TO_CUSTOMER
-            or not owes
-            or claim.shipping_payer != ShippingPayer.CUSTOMER
-        ):
-            errors["shipping_reimbursement"] = _(
-                "Shipping is reimbursed only when the customer paid it and inspection "
-                "confirmed a defect or shipping damage (R6)."
+
+    def check_outcome(locked: Claim) -> None:
+        # On the locked row: the inspection and the payer are read as they stand now.
+        errors: dict[str, str] = {}
+        if outcome not in OUTCOMES_BY_KIND[locked.kind]:
+            errors["outcome"] = _("This outcome does not apply to a %(kind)s.") % {
+                "kind": locked.get_kind_display()
+            }
+        if outcome == Outcome.REFUND:
+            if refund_amount is None or refund_amount <= 0:
+                errors["refund_amount"] = _("Enter the amount refunded.")
+            if not payment_reference.strip():
+                errors["payment_reference"] = _("Enter the payment reference.")
+        if outcome == Outcome.RETURNED_TO_CUSTOMER and not note.strip():
+            errors["note"] = _("Tell the customer why the item is sent back (RP5).")
+        if shipping_reimbursement is not None:
+            inspection = Inspection.objects.filter(claim=locked).first()
+            owes = inspection is not None and (
+                inspection.defect_confirmed or inspection.shipping_damage_confirmed
             )
-    if errors:
-        raise ClaimError(_("Please correct the errors below."), field_errors=errors)
+            if shipping_reimbursement <= 0:
+                errors["shipping_reimbursement"] = _("Enter a positive amount, or leave it empty.")
+            elif (
+                outcome == Outcome.RETURNED_TO_CUSTOMER
+                or not owes
+                or locked.shipping_payer != ShippingPayer.CUSTOMER
+            ):
+                errors["shipping_reimbursement"] = _(
+                    "Shipping is reimbursed only when the customer paid it and inspection "
+                    "confirmed a defect or shipping damage (R6)."
+                )
+        if errors:
+            raise ClaimError(_("Please correct the errors below."), field_errors=errors)
+
     claim = _change_status(
         claim=claim,
         to=Status.RESOLVED,
         actor=actor,
         action=_("resolved"),
+        guard=check_outcome,
         changes={
             "outcome": outcome,
             "outcome_note": note.strip(),
