@@ -311,6 +311,7 @@ AXES_FAILURE_LIMIT = env.int("ASM_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("ASM_LOGIN_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # lockouts are still logged; the start-up banner on every command is not
 AXES_USERNAME_FORM_FIELD = "username"  # the admin login form's field, holding the email
 AXES_USERNAME_CALLABLE = "claims.admin.lockout.login_username"
 AXES_WHITELIST_CALLABLE = "claims.admin.lockout.is_link_sign_in"
