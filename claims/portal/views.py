@@ -4,6 +4,7 @@ A customer reaches only their own orders, claims and photos: anything else
 answers 404, exactly as if it did not exist.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -319,6 +320,31 @@ def _render_claim(
     )
 
 
+def _claim_step(
+    request: HttpRequest,
+    claim: Claim,
+    form: MarkShippedForm | AnswerForm,
+    step: Callable[[], object],
+    *,
+    success: str,
+) -> HttpResponse | None:
+    """Run one service on the claim: the redirect to its page, or None when ``form`` now holds the refusal.
+
+    A step the claim's status no longer allows (someone acted first) is told at
+    the top of the page; a refused input is shown beside its field.
+    """
+    try:
+        step()
+    except InvalidTransition as refusal:
+        messages.error(request, refusal.message)
+        return _to_claim(claim)
+    except ClaimError as refusal:
+        form.add_refusal(refusal)
+        return None
+    messages.success(request, success)
+    return _to_claim(claim)
+
+
 @login_required
 @require_GET
 def claim_detail(request: HttpRequest, rma_number: str) -> HttpResponse:
@@ -331,16 +357,15 @@ def claim_mark_shipped(request: HttpRequest, rma_number: str) -> HttpResponse:
     claim = _claim_or_404(request, rma_number)
     form = MarkShippedForm(request.POST)
     if form.is_valid():
-        try:
-            mark_shipped(claim=claim, actor=_customer(request), **form.cleaned_data)
-        except InvalidTransition as refusal:
-            messages.error(request, refusal.message)
-            return _to_claim(claim)
-        except ClaimError as refusal:
-            form.add_refusal(refusal)
-        else:
-            messages.success(request, _("Thank you: the parcel is marked as sent."))
-            return _to_claim(claim)
+        done = _claim_step(
+            request,
+            claim,
+            form,
+            lambda: mark_shipped(claim=claim, actor=_customer(request), **form.cleaned_data),
+            success=_("Thank you: the parcel is marked as sent."),
+        )
+        if done:
+            return done
     return _render_claim(request, claim, ship_form=form)
 
 
@@ -356,18 +381,17 @@ def claim_answer(request: HttpRequest, rma_number: str) -> HttpResponse:
         data=request.POST, files=request.FILES, owner=customer, photos_already_attached=claim.photos.count()
     )
     if form.is_valid() and not form.only_editing_photos:
-        try:
-            answer_info_request(
+        done = _claim_step(
+            request,
+            claim,
+            form,
+            lambda: answer_info_request(
                 claim=claim, actor=customer, answer=form.cleaned_data["answer"], photos=form.draft_photos
-            )
-        except InvalidTransition as refusal:
-            messages.error(request, refusal.message)
-            return _to_claim(claim)
-        except ClaimError as refusal:
-            form.add_refusal(refusal)
-        else:
-            messages.success(request, _("Thank you: your answer was sent to ASM care."))
-            return _to_claim(claim)
+            ),
+            success=_("Thank you: your answer was sent to ASM care."),
+        )
+        if done:
+            return done
     return _render_claim(request, claim, answer_form=form)
 
 
