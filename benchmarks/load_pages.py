@@ -41,6 +41,18 @@ from benchmarks.admin_claims_list import fill_database, setup_django  # noqa: E4
 PORT = 8765
 
 
+def browser_cookies(user_email: str) -> str:
+    """A signed-in browser's cookies for ``user_email``: the session, and the CSRF cookie any page sets."""
+    from django.conf import settings
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
+    from django.utils.crypto import get_random_string
+
+    session = f"{settings.SESSION_COOKIE_NAME}={session_cookie(user_email)}"
+    csrf_secret = get_random_string(CSRF_SECRET_LENGTH, allowed_chars=CSRF_ALLOWED_CHARS)
+    csrf = f"{settings.CSRF_COOKIE_NAME}={csrf_secret}"
+    return f"{session}; {csrf}"
+
+
 def session_cookie(user_email: str) -> str:
     """A signed-in session for ``user_email``, as the sign-in would leave it."""
     from importlib import import_module
@@ -89,7 +101,7 @@ class Result:
         return statistics.quantiles(self.latencies, n=20)[18] * 1000 if len(self.latencies) > 20 else 0.0
 
 
-def hammer(path: str, cookie: str, *, seconds: float, concurrency: int) -> Result:
+def hammer(path: str, cookies: str, *, seconds: float, concurrency: int) -> Result:
     """Requests ``path`` from ``concurrency`` threads for ``seconds``; a non-200 answer is an error."""
     latencies: list[float] = []
     errors = 0
@@ -104,9 +116,7 @@ def hammer(path: str, cookie: str, *, seconds: float, concurrency: int) -> Resul
             connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=10)
             started = time.perf_counter()
             try:
-                connection.request(
-                    "GET", path, headers={"Cookie": f"sessionid={cookie}", "Host": "127.0.0.1"}
-                )
+                connection.request("GET", path, headers={"Cookie": cookies, "Host": "127.0.0.1"})
                 response = connection.getresponse()
                 response.read()
                 if response.status != 200:
@@ -178,13 +188,13 @@ def main() -> None:
     pages = {
         "claim page": (
             reverse("portal:claim_detail", args=[claim.rma_number]),
-            session_cookie(customer_email),
+            browser_cookies(customer_email),
         ),
-        "my orders": (reverse("portal:orders"), session_cookie(customer_email)),
-        "admin claims list": (reverse("admin:claims_claim_changelist"), session_cookie(care_staff_email())),
+        "my orders": (reverse("portal:orders"), browser_cookies(customer_email)),
+        "admin claims list": (reverse("admin:claims_claim_changelist"), browser_cookies(care_staff_email())),
         "admin, most urgent": (
             reverse("admin:claims_claim_changelist") + "?o=8&queue=open",
-            session_cookie(care_staff_email()),
+            browser_cookies(care_staff_email()),
         ),
     }
     server = start_gunicorn()
@@ -192,10 +202,10 @@ def main() -> None:
     try:
         hammer("/healthz", "", seconds=2, concurrency=args.concurrency)  # warm up every worker
         print(f"{'page':<20} {'req/s':>8} {'bare req/s':>11} {'ratio':>6} {'p95 ms':>8} {'errors':>7}")
-        for name, (path, cookie) in pages.items():
-            hammer(path, cookie, seconds=2, concurrency=args.concurrency)
-            bare = hammer("/healthz", cookie, seconds=args.seconds, concurrency=args.concurrency)
-            page = hammer(path, cookie, seconds=args.seconds, concurrency=args.concurrency)
+        for name, (path, cookies) in pages.items():
+            hammer(path, cookies, seconds=2, concurrency=args.concurrency)
+            bare = hammer("/healthz", cookies, seconds=args.seconds, concurrency=args.concurrency)
+            page = hammer(path, cookies, seconds=args.seconds, concurrency=args.concurrency)
             ratio = page.rps / bare.rps
             figures = f"{page.rps:>8.0f} {bare.rps:>11.0f} {ratio:>6.2f} {page.p95_ms:>8.1f} {page.errors:>7}"
             print(f"{name:<20} {figures}", flush=True)

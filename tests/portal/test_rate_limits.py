@@ -54,7 +54,7 @@ def test_counters_live_in_redis_shared_by_every_process():
     require_service(bool(redis_url), "set REDIS_URL to test the counters in Redis")
     redis_cache = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "asm_portal.redis_cache.RedisCache",
             "LOCATION": redis_url,
             "KEY_PREFIX": "asm-portal-tests",
         }

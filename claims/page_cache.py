@@ -1,0 +1,201 @@
+"""A whole-page cache for the busiest signed-in pages, cleared by any write to the portal's data.
+
+A cached page is served only to the same session identity (user id and session
+auth hash), for the same address, language and local day, and only while the
+*generation* it was rendered at is still current. Every committed write to a
+table the pages read stores a new generation (the database execute wrapper
+below watches each INSERT, UPDATE and DELETE, bulk and raw ones included), so
+no code that changes data has to remember the cache. A hit reads the session
+and one cache round trip, and touches no database.
+
+The generation is read *before* the page is rendered and stored with it, so a
+page rendered while a write was committing carries the old generation and is
+never served. The one gap: a write whose new generation could not be stored
+(the cache was down for that instant) leaves pages stale for at most
+``ASM_PAGE_CACHE_SECONDS``.
+"""
+
+import hashlib
+import logging
+import re
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.messages import get_messages
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.contrib.messages.storage.session import SessionStorage
+from django.core.cache import cache
+from django.db import transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "pages:generation"
+
+# Writes that no cached page shows: sign-ins' sessions, login failures, the email outbox.
+UNSHOWN_TABLES = ("django_session", "axes_", "claims_notification")
+_WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)', re.IGNORECASE)
+
+# Each form's token is masked per response; a hit puts in one of its own requester's.
+_CSRF_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+_CSRF_MARK = b"@@csrf-token@@"
+
+View = Callable[..., HttpResponse]
+
+
+# --- Generations --------------------------------------------------------------------
+
+
+def new_generation() -> None:
+    try:
+        cache.set(GENERATION_KEY, secrets.token_hex(8), timeout=None)
+    except Exception:  # a lost write must not fail the data write it follows
+        logger.exception("Could not store a new page generation; cached pages may be stale")
+
+
+def watch_writes(*, connection: BaseDatabaseWrapper, **_kwargs: Any) -> None:
+    """``connection_created`` receiver: every write through ``connection`` starts a new generation."""
+    if _note_write not in connection.execute_wrappers:
+        connection.execute_wrappers.append(_note_write)
+
+
+def _note_write(
+    execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]
+) -> Any:
+    result = execute(sql, params, many, context)
+    if sql[:6].upper() in ("INSERT", "UPDATE", "DELETE"):
+        written = _WRITE.match(sql)
+        if written is None or not written.group(1).startswith(UNSHOWN_TABLES):
+            _after_write(context["connection"])
+    return result
+
+
+def _after_write(connection: BaseDatabaseWrapper) -> None:
+    # Now, so that the writing transaction reads its own writes (and tests that
+    # never commit do too); and again on commit, so that a page rendered from
+    # the old rows meanwhile is not served under the new generation.
+    new_generation()
+    if connection.in_atomic_block and not any(
+        callback[1] is new_generation for callback in connection.run_on_commit
+    ):
+        transaction.on_commit(new_generation, using=connection.alias, robust=True)
+
+
+def _current_generation() -> str:
+    cache.add(GENERATION_KEY, secrets.token_hex(8), timeout=None)
+    return str(cache.get(GENERATION_KEY))
+
+
+# --- Pages ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CachedPage:
+    generation: str
+    identity: tuple[str, str]  # the session's user id and auth hash it was rendered for
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+
+
+def cached_page(view: View) -> View:
+    """Serves ``view``'s signed-in GET answers from the cache while nothing has been written.
+
+    A hit costs one cache round trip, which also brings the session (the
+    session engine keeps sessions in the same cache), and no database query.
+    """
+
+    @wraps(view)
+    def serve(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        session_cache_key = (
+            getattr(request.session, "cache_key", None) if request.session.session_key else None
+        )
+        if request.method != "GET" or session_cache_key is None or settings.ASM_PAGE_CACHE_SECONDS <= 0:
+            return view(request, *args, **kwargs)
+        key = _page_key(request)
+        found = cache.get_many([GENERATION_KEY, key, session_cache_key])
+        generation = found.get(GENERATION_KEY) or _current_generation()
+        page: CachedPage | None = found.get(key)
+        if (
+            page is not None
+            and page.generation == generation
+            and _serves(request, page, found.get(session_cache_key))
+        ):
+            return _replay(request, page)
+        response = view(request, *args, **kwargs)
+        identity = _rendered_for(request, response)
+        if identity is not None:
+            cache.set(
+                key, _recording(generation, identity, response), timeout=settings.ASM_PAGE_CACHE_SECONDS
+            )
+        return response
+
+    return serve
+
+
+def _page_key(request: HttpRequest) -> str:
+    parts = (
+        request.get_full_path(),
+        str(request.session.session_key),
+        translation.get_language() or "",
+        timezone.localdate().isoformat(),
+    )
+    return "pages:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _identity(session: Mapping[str, Any]) -> tuple[str, str]:
+    return (str(session.get(SESSION_KEY, "")), str(session.get(HASH_SESSION_KEY, "")))
+
+
+def _serves(request: HttpRequest, page: CachedPage, session: Mapping[str, Any] | None) -> bool:
+    """The session is still signed in as the page's user, and has no message waiting to be shown."""
+    return (
+        session is not None
+        and _identity(session) == page.identity
+        and SessionStorage.session_key not in session
+        and CookieStorage.cookie_name not in request.COOKIES
+    )
+
+
+def _rendered_for(request: HttpRequest, response: HttpResponse) -> tuple[str, str] | None:
+    """The identity a plain 200 was rendered for; None for anything else, or a page that changed something."""
+    identity = _identity(request.session)
+    if (
+        response.status_code != 200
+        or response.streaming
+        or response.cookies
+        or request.session.modified
+        or getattr(get_messages(request), "used", False)
+        or not request.user.is_authenticated
+        or identity[0] != str(request.user.pk)
+    ):
+        return None
+    return identity
+
+
+def _recording(generation: str, identity: tuple[str, str], response: HttpResponse) -> CachedPage:
+    if hasattr(response, "render"):  # a TemplateResponse (the admin's) is still unrendered here
+        response.render()
+    body = _CSRF_FIELD.sub(rb"\1" + _CSRF_MARK + rb"\2", response.content)
+    return CachedPage(generation, identity, response.status_code, list(response.items()), body)
+
+
+def _replay(request: HttpRequest, page: CachedPage) -> HttpResponse:
+    body = page.body
+    if _CSRF_MARK in body:
+        body = body.replace(_CSRF_MARK, get_token(request).encode())
+    response = HttpResponse(body, status=page.status)
+    for header, value in page.headers:
+        response[header] = value
+    # What the session middleware adds to the page it renders (a hit leaves the session unread).
+    patch_vary_headers(response, ("Cookie",))
+    return response
