@@ -15,9 +15,9 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from claims import page_cache
 from claims.lifecycle import Status
 from claims.models import Claim, Notification, Order, OrderLine, User
-from claims import page_cache
 from claims.page_cache import GENERATION_KEY, new_generation
 from claims.services import approve_claim
 from policies.models import PolicyTerms
