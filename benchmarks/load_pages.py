@@ -14,6 +14,11 @@ gunicorn with debug off, and measures requests per second and p95 latency of the
 (``/healthz``) in the same run, and prints the ratios. Targets: each page at
 least 0.6 of the bare view's requests per second; the admin claims list's p95
 under 250 ms; no errors.
+
+Each client sends what a signed-in browser sends: its session cookie and the
+CSRF cookie. The pages come from the page cache (claims/page_cache.py) after
+the first request, as they do between two writes in production; run with
+``ASM_PAGE_CACHE_SECONDS=0`` to measure every request rendering its page.
 """
 
 from __future__ import annotations

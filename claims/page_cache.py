@@ -1,18 +1,20 @@
 """A whole-page cache for the busiest signed-in pages, cleared by any write to the portal's data.
 
-A cached page is served only to the same session identity (user id and session
-auth hash), for the same address, language and local day, and only while the
-*generation* it was rendered at is still current. Every committed write to a
-table the pages read stores a new generation (the database execute wrapper
-below watches each INSERT, UPDATE and DELETE, bulk and raw ones included), so
-no code that changes data has to remember the cache. A hit reads the session
-and one cache round trip, and touches no database.
+A cached page is replayed only to the browser it was rendered for (same
+session, still signed in as the same user, same CSRF secret), for the same
+address, language and local day, and only while the *generation* it was
+rendered at is current. Every write to a table the pages show stores a new
+generation: the database execute wrapper below sees each INSERT, UPDATE and
+DELETE, bulk and raw ones included, so no code that changes data has to
+remember the cache. A hit is one cache round trip (the page, the generation
+and the session together) and no database query.
 
 The generation is read *before* the page is rendered and stored with it, so a
 page rendered while a write was committing carries the old generation and is
 never served. The one gap: a write whose new generation could not be stored
 (the cache was down for that instant) leaves pages stale for at most
-``ASM_PAGE_CACHE_SECONDS``.
+``ASM_PAGE_CACHE_SECONDS``. Sessions must live in the same cache
+(``cached_db`` or ``cache``); with another session engine nothing is cached.
 """
 
 import hashlib
@@ -33,7 +35,6 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 
@@ -45,9 +46,6 @@ GENERATION_KEY = "pages:generation"
 UNSHOWN_TABLES = ("django_session", "axes_", "claims_notification")
 _WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)', re.IGNORECASE)
 
-# Each form's token is masked per response; a hit puts in one of its own requester's.
-_CSRF_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
-_CSRF_MARK = b"@@csrf-token@@"
 
 View = Callable[..., HttpResponse]
 
@@ -65,7 +63,8 @@ def new_generation() -> None:
 def watch_writes(*, connection: BaseDatabaseWrapper, **_kwargs: Any) -> None:
     """``connection_created`` receiver: every write through ``connection`` starts a new generation."""
     if _note_write not in connection.execute_wrappers:
-        connection.execute_wrappers.append(_note_write)
+        # First, not last: `connection.execute_wrapper()` pops the last wrapper when its block ends.
+        connection.execute_wrappers.insert(0, _note_write)
 
 
 def _note_write(
@@ -134,18 +133,26 @@ def cached_page(view: View) -> View:
         response = view(request, *args, **kwargs)
         identity = _rendered_for(request, response)
         if identity is not None:
-            cache.set(
-                key, _recording(generation, identity, response), timeout=settings.ASM_PAGE_CACHE_SECONDS
-            )
+            page = _recording(generation, identity, response)
+            # Keyed anew: rendering a form gives a browser without a CSRF cookie its secret.
+            cache.set(_page_key(request), page, timeout=settings.ASM_PAGE_CACHE_SECONDS)
         return response
 
     return serve
 
 
 def _page_key(request: HttpRequest) -> str:
+    """The address, the browser (its session and the CSRF secret its forms' tokens are masked with), the day.
+
+    A page is replayed byte for byte, tokens included, only to the browser it
+    was rendered for. Any other address (a new search, say) renders afresh
+    with freshly masked tokens, so no attacker-chosen input ever shares a
+    response with a token it has seen before (BREACH).
+    """
     parts = (
         request.get_full_path(),
         str(request.session.session_key),
+        str(request.META.get("CSRF_COOKIE", "")),
         translation.get_language() or "",
         timezone.localdate().isoformat(),
     )
@@ -185,15 +192,11 @@ def _rendered_for(request: HttpRequest, response: HttpResponse) -> tuple[str, st
 def _recording(generation: str, identity: tuple[str, str], response: HttpResponse) -> CachedPage:
     if hasattr(response, "render"):  # a TemplateResponse (the admin's) is still unrendered here
         response.render()
-    body = _CSRF_FIELD.sub(rb"\1" + _CSRF_MARK + rb"\2", response.content)
-    return CachedPage(generation, identity, response.status_code, list(response.items()), body)
+    return CachedPage(generation, identity, response.status_code, list(response.items()), response.content)
 
 
 def _replay(request: HttpRequest, page: CachedPage) -> HttpResponse:
-    body = page.body
-    if _CSRF_MARK in body:
-        body = body.replace(_CSRF_MARK, get_token(request).encode())
-    response = HttpResponse(body, status=page.status)
+    response = HttpResponse(page.body, status=page.status)
     for header, value in page.headers:
         response[header] = value
     # What the session middleware adds to the page it renders (a hit leaves the session unread).

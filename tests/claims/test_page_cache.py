@@ -10,10 +10,12 @@ from django.contrib.auth.models import Group
 from django.contrib.sessions.backends.cached_db import SessionStore
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 
 from claims import page_cache
 from claims.lifecycle import Status
@@ -133,6 +135,19 @@ def test_a_cached_pages_form_token_is_accepted(customer):
     cached_queries, cached = queries_for(browser, reverse("portal:orders"))
     assert cached_queries == 0
     token = CSRF_FIELD.search(cached)
+    assert token is not None
+    response = browser.post(reverse("portal:sign_out"), {"csrfmiddlewaretoken": token.group(1)})
+    assert response.status_code == 302
+
+
+def test_a_browser_with_another_csrf_secret_gets_tokens_of_its_own(customer):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(customer)
+    queries_for(browser, reverse("portal:orders"))
+    browser.cookies["csrftoken"] = get_random_string(CSRF_SECRET_LENGTH, allowed_chars=CSRF_ALLOWED_CHARS)
+    rendered_queries, rendered = queries_for(browser, reverse("portal:orders"))
+    assert rendered_queries > 0
+    token = CSRF_FIELD.search(rendered)
     assert token is not None
     response = browser.post(reverse("portal:sign_out"), {"csrfmiddlewaretoken": token.group(1)})
     assert response.status_code == 302
