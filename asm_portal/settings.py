@@ -297,8 +297,9 @@ ASM_UPLOAD_RATE_WINDOW_MINUTES = env.int("ASM_UPLOAD_RATE_WINDOW_MINUTES", defau
 ASM_TRUSTED_PROXY_HOPS = env.int("ASM_TRUSTED_PROXY_HOPS", default=0)
 # My orders, a claim page and the care queue are served from the cache while
 # nothing has been written since they were rendered (claims.page_cache); this
-# bounds how long one could stay stale if the cache missed a write. 0 turns it off.
-ASM_PAGE_CACHE_SECONDS = env.int("ASM_PAGE_CACHE_SECONDS", default=300)
+# bounds how long one could stay stale if the cache missed a write. 0 turns it
+# off, the default in development, where templates change under a running server.
+ASM_PAGE_CACHE_SECONDS = env.int("ASM_PAGE_CACHE_SECONDS", default=0 if DEBUG else 300)
 # Uploads: at most 8 photos per claim (claims.services), 10 MB each (claims.photos);
 # a request with more files than this gets the friendly 400 page.
 DATA_UPLOAD_MAX_NUMBER_FILES = env.int("DATA_UPLOAD_MAX_NUMBER_FILES", default=20)

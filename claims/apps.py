@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.backends.signals import connection_created
+from django.db.models.signals import post_migrate
 
 
 class ClaimsConfig(AppConfig):
@@ -7,6 +8,7 @@ class ClaimsConfig(AppConfig):
     verbose_name = "Claims"
 
     def ready(self) -> None:
-        from claims.page_cache import watch_writes
+        from claims.page_cache import renew_after_migrate, watch_writes
 
         connection_created.connect(watch_writes, dispatch_uid="claims.page_cache.watch_writes")
+        post_migrate.connect(renew_after_migrate, dispatch_uid="claims.page_cache.renew_after_migrate")

@@ -60,6 +60,11 @@ def new_generation() -> None:
         logger.exception("Could not store a new page generation; cached pages may be stale")
 
 
+def renew_after_migrate(**_kwargs: Any) -> None:
+    """``post_migrate`` receiver: a release (which migrates) serves no page its predecessor rendered."""
+    new_generation()
+
+
 def watch_writes(*, connection: BaseDatabaseWrapper, **_kwargs: Any) -> None:
     """``connection_created`` receiver: every write through ``connection`` starts a new generation."""
     if _note_write not in connection.execute_wrappers:
