@@ -18,6 +18,23 @@ def require_service(available: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
+def redis_caches(key_prefix: str) -> dict[str, Any]:
+    """``CACHES`` on the test Redis (``REDIS_URL``), for ``override_settings``; skips without it.
+
+    Use it only around the lines that need it: the suite's teardown clears the
+    cache, which on Redis would flush the whole database.
+    """
+    redis_url = os.environ.get("REDIS_URL", "")
+    require_service(bool(redis_url), "set REDIS_URL to test the cache in Redis")
+    return {
+        "default": {
+            "BACKEND": "asm_portal.redis_cache.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": key_prefix,
+        }
+    }
+
+
 @pytest.fixture(autouse=True)
 def _isolated_media_and_cache(settings, tmp_path: Path) -> Iterator[None]:
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -7,13 +7,12 @@ import pytest
 import redis
 
 from asm_portal.redis_cache import RedisCache
-from tests.conftest import require_service
+from tests.conftest import redis_caches
 
 
 @pytest.mark.services
 def test_one_client_serves_every_call(monkeypatch):
-    redis_url = os.environ.get("REDIS_URL", "")
-    require_service(bool(redis_url), "set REDIS_URL to test the cache in Redis")
+    config = redis_caches("asm-portal-tests")["default"]
     built = []
     build = redis.Redis.__init__
 
@@ -22,7 +21,7 @@ def test_one_client_serves_every_call(monkeypatch):
         build(client, *args, **kwargs)
 
     monkeypatch.setattr(redis.Redis, "__init__", counted)
-    backend = RedisCache(redis_url, {"KEY_PREFIX": "asm-portal-tests"})
+    backend = RedisCache(config["LOCATION"], config)
     key = f"client-{os.getpid()}-{time.time_ns()}"
     backend.set(key, {"answer": 42}, timeout=60)
     assert backend.get(key) == {"answer": 42}

@@ -24,7 +24,7 @@ from claims.models import Claim, Notification, Order, OrderLine, User
 from claims.page_cache import GENERATION_KEY, new_generation
 from claims.services import approve_claim
 from policies.models import PolicyTerms
-from tests.conftest import require_service
+from tests.conftest import redis_caches
 from tests.factories import make_claim, new_customer, new_line, new_staff
 
 pytestmark = pytest.mark.django_db
@@ -94,17 +94,7 @@ def test_a_second_visit_to_the_care_queue_makes_no_query(claim):
 
 @pytest.mark.services
 def test_a_second_visit_is_served_from_redis_with_the_session(customer, claim):
-    redis_url = os.environ.get("REDIS_URL", "")
-    require_service(bool(redis_url), "set REDIS_URL to test the page cache in Redis")
-    redis_cache = {
-        "default": {
-            "BACKEND": "asm_portal.redis_cache.RedisCache",
-            "LOCATION": redis_url,
-            "KEY_PREFIX": f"asm-portal-tests-{os.getpid()}-{time.time_ns()}",
-        }
-    }
-    # Only inside this block: the suite's teardown clears the cache, which on Redis would flush the database.
-    with override_settings(CACHES=redis_cache):
+    with override_settings(CACHES=redis_caches(f"asm-portal-tests-{os.getpid()}-{time.time_ns()}")):
         new_generation()
         browser = Client()
         browser.force_login(customer)

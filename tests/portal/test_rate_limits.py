@@ -10,7 +10,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from claims.portal.rate_limits import RateLimit, client_ip, hit
-from tests.conftest import require_service
+from tests.conftest import redis_caches
 
 PER_EMAIL = RateLimit("test-email", limit=2, window_seconds=600)
 PER_IP = RateLimit("test-ip", limit=3, window_seconds=600)
@@ -50,19 +50,9 @@ def test_a_new_window_starts_afresh():
 
 @pytest.mark.services
 def test_counters_live_in_redis_shared_by_every_process():
-    redis_url = os.environ.get("REDIS_URL", "")
-    require_service(bool(redis_url), "set REDIS_URL to test the counters in Redis")
-    redis_cache = {
-        "default": {
-            "BACKEND": "asm_portal.redis_cache.RedisCache",
-            "LOCATION": redis_url,
-            "KEY_PREFIX": "asm-portal-tests",
-        }
-    }
     limit = RateLimit("test-redis", limit=1, window_seconds=60)
     identity = f"process-{os.getpid()}-{time.time_ns()}"
-    # Only inside this block: the suite's teardown clears the cache, which on Redis would flush the database.
-    with override_settings(CACHES=redis_cache):
+    with override_settings(CACHES=redis_caches("asm-portal-tests")):
         assert hit((limit, identity)) is None
         assert hit((limit, identity)) is not None
 
