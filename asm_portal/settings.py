@@ -64,6 +64,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "asm_portal.health.LivenessMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Outside everything that can answer early (e.g. CommonMiddleware's 400 for an unknown
     # host), so that every response, error pages included, carries the header.
@@ -331,7 +332,6 @@ AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password"]
 # TLS ends at the load balancer, which must set (overwrite) X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer's probe speaks plain HTTP
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True

@@ -1,12 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from asm_portal.views import liveness
 from claims.portal.views import claim_photo
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("healthz", liveness, name="liveness"),
     # Claim photos, for their customer and for staff alike (access checked in the view).
     path("photos/<int:photo_id>/", claim_photo, name="claim_photo"),
     path(

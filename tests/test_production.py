@@ -71,3 +71,11 @@ def test_liveness_probe_answers_without_the_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.content == b"ok"
+
+
+def test_liveness_probe_answers_a_load_balancer_probing_by_address_over_http(client, settings):
+    settings.ALLOWED_HOSTS = ["care.asm.example"]
+    settings.SECURE_SSL_REDIRECT = True
+    response = client.get("/healthz", HTTP_HOST="10.0.0.7:8000")
+    assert response.status_code == 200
+    assert response.content == b"ok"  # where any other page answers 400 (test_unknown_host_gets_400)
