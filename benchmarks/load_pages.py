@@ -185,9 +185,9 @@ def main() -> None:
 
     setup_django()
     fill_database()
-    from benchmarks.urls import BARE_PATH
     from django.urls import reverse
 
+    from benchmarks.urls import BARE_PATH
     from claims.models import Claim
 
     customer_email = "bench7@example.com"
