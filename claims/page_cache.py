@@ -4,9 +4,11 @@ A cached page is replayed only to the browser it was rendered for (same
 session, still signed in as the same user, same CSRF secret), for the same
 address, language and local day, and only while the *generation* it was
 rendered at is current. Every write to a table the pages show stores a new
-generation: the database execute wrapper below sees each INSERT, UPDATE and
-DELETE, bulk and raw ones included, so no code that changes data has to
-remember the cache. A hit is one cache round trip (the page, the generation
+generation when it commits: the database execute wrapper below sees each
+INSERT, UPDATE and DELETE, bulk and raw ones included, so no code that
+changes data has to remember the cache. (A transaction's own thread, which
+sees the writes before they commit, starts a new generation before its next
+page.) A hit is one cache round trip (the page, the generation
 and the session together) and no database query.
 
 The generation is read *before* the page is rendered and stored with it, so a
@@ -21,6 +23,7 @@ import hashlib
 import logging
 import re
 import secrets
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import wraps
@@ -41,6 +44,9 @@ from django.utils.cache import patch_vary_headers
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "pages:generation"
+
+# Whether this thread's connection wrote inside a transaction since its last page.
+_this_thread = threading.local()
 
 # Writes that no cached page shows: sign-ins' sessions, login failures, the email outbox.
 UNSHOWN_TABLES = ("django_session", "axes_", "claims_notification")
@@ -84,14 +90,21 @@ def _note_write(
 
 
 def _after_write(connection: BaseDatabaseWrapper) -> None:
-    # Now, so that the writing transaction reads its own writes (and tests that
-    # never commit do too); and again on commit, so that a page rendered from
-    # the old rows meanwhile is not served under the new generation.
-    new_generation()
-    if connection.in_atomic_block and not any(
-        callback[1] is new_generation for callback in connection.run_on_commit
-    ):
+    # Every other connection sees the write once it commits: a new generation then
+    # (at once in autocommit). A transaction sees its own writes before: its
+    # thread's next page starts a new generation first (`_renew_after_own_writes`).
+    if not connection.in_atomic_block:
+        new_generation()
+        return
+    _this_thread.wrote = True
+    if not any(callback[1] is new_generation for callback in connection.run_on_commit):
         transaction.on_commit(new_generation, using=connection.alias, robust=True)
+
+
+def _renew_after_own_writes() -> None:
+    if getattr(_this_thread, "wrote", False):
+        new_generation()
+        _this_thread.wrote = False
 
 
 def _current_generation() -> str:
@@ -125,6 +138,7 @@ def cached_page(view: View) -> View:
         )
         if request.method != "GET" or session_cache_key is None or settings.ASM_PAGE_CACHE_SECONDS <= 0:
             return view(request, *args, **kwargs)
+        _renew_after_own_writes()
         key = _page_key(request)
         found = cache.get_many([GENERATION_KEY, key, session_cache_key])
         generation = found.get(GENERATION_KEY) or _current_generation()
