@@ -97,8 +97,13 @@ def _after_write(connection: BaseDatabaseWrapper) -> None:
         new_generation()
         return
     _this_thread.wrote = True
-    if not any(callback[1] is new_generation for callback in connection.run_on_commit):
-        transaction.on_commit(new_generation, using=connection.alias, robust=True)
+    if not any(callback[1] is _renew_on_commit for callback in connection.run_on_commit):
+        transaction.on_commit(_renew_on_commit, using=connection.alias, robust=True)
+
+
+def _renew_on_commit() -> None:
+    new_generation()
+    _this_thread.wrote = False  # on_commit runs in the committing thread: its writes are everyone's now
 
 
 def _renew_after_own_writes() -> None:
