@@ -34,6 +34,7 @@ from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.contrib.messages.storage.session import SessionStorage
+from django.core import checks
 from django.core.cache import cache
 from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -115,6 +116,23 @@ def _renew_after_own_writes() -> None:
 def _current_generation() -> str:
     cache.add(GENERATION_KEY, secrets.token_hex(8), timeout=None)
     return str(cache.get(GENERATION_KEY))
+
+
+@checks.register(checks.Tags.caches, deploy=True)
+def check_shared_cache(**_kwargs: Any) -> list[checks.CheckMessage]:
+    """A per-process cache would keep serving pages that a worker's writes ended."""
+    backend = settings.CACHES["default"]["BACKEND"]
+    if settings.ASM_PAGE_CACHE_SECONDS > 0 and backend.endswith("LocMemCache"):
+        return [
+            checks.Warning(
+                "The page cache is on but the cache is per process: another process's writes "
+                "would not retire its pages.",
+                hint="Set REDIS_URL (or CACHE_URL) to a cache every web and worker process shares, "
+                "or ASM_PAGE_CACHE_SECONDS=0.",
+                id="claims.W001",
+            )
+        ]
+    return []
 
 
 # --- Pages ---------------------------------------------------------------------------
