@@ -27,7 +27,7 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
@@ -140,6 +140,14 @@ def check_shared_cache(**_kwargs: Any) -> list[checks.CheckMessage]:
 
 @dataclass(frozen=True)
 class CachedPage:
+    """What the cache holds for one page.
+
+    Change ``FORMAT`` with the fields: during a rolling deploy the old and new
+    releases share the cache, and each must read only its own pages.
+    """
+
+    FORMAT: ClassVar[int] = 1
+
     generation: str
     identity: tuple[str, str]  # the session's user id and auth hash it was rendered for
     status: int
@@ -198,7 +206,7 @@ def _page_key(request: HttpRequest) -> str:
         translation.get_language() or "",
         timezone.localdate().isoformat(),
     )
-    return "pages:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    return f"pages:{CachedPage.FORMAT}:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def _identity(session: Mapping[str, Any]) -> tuple[str, str]:
