@@ -49,9 +49,13 @@ GENERATION_KEY = "pages:generation"
 # Whether this thread's connection wrote inside a transaction since its last page.
 _this_thread = threading.local()
 
-# Writes that no cached page shows: sign-ins' sessions, login failures, the email outbox.
-UNSHOWN_TABLES = ("django_session", "axes_", "claims_notification")
-_WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)', re.IGNORECASE)
+# Writes that no cached page shows: sessions, login failures, the email outbox, and
+# the time of a sign-in (each customer's visit would otherwise retire every page).
+UNSHOWN_WRITES = re.compile(
+    r'\s*(?:(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"(?:django_session|axes_\w+|claims_notification)"'
+    r'|UPDATE\s+"claims_user"\s+SET\s+"last_login"\s*=\s*%s\s+WHERE\b)',
+    re.IGNORECASE,
+)
 
 
 View = Callable[..., HttpResponse]
@@ -83,10 +87,8 @@ def _note_write(
     execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]
 ) -> Any:
     result = execute(sql, params, many, context)
-    if sql[:6].upper() in ("INSERT", "UPDATE", "DELETE"):
-        written = _WRITE.match(sql)
-        if written is None or not written.group(1).startswith(UNSHOWN_TABLES):
-            _after_write(context["connection"])
+    if sql[:6].upper() in ("INSERT", "UPDATE", "DELETE") and not UNSHOWN_WRITES.match(sql):
+        _after_write(context["connection"])
     return result
 
 

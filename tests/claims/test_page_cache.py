@@ -200,11 +200,21 @@ def test_any_write_shows_on_the_next_visit(signed_in, claim, write, page, shown)
 
 
 def test_writes_no_page_shows_keep_the_cache(signed_in, claim):
+    someone_else = new_customer(email="someone.else@example.com")
     url = claim_url(claim)
     queries_for(signed_in, url)
     Notification.objects.create(recipient="ana@example.com", template_key="test", unique_key="test-1")
     SessionStore().create()
+    Client().force_login(someone_else)  # a sign-in: a session, and the user's last_login
     assert queries_for(signed_in, url)[0] == 0
+
+
+def test_a_user_saved_whole_retires_the_pages_though_its_last_login_alone_would_not(signed_in, customer):
+    url = reverse("portal:orders")
+    queries_for(signed_in, url)
+    customer.last_login = timezone.now()
+    customer.save()
+    assert queries_for(signed_in, url)[0] > 0
 
 
 @pytest.mark.django_db(transaction=True)
