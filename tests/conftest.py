@@ -5,6 +5,10 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
+
+from claims.models import OrderLine, User
+from tests.factories import new_customer, new_line
 
 REQUIRE_SERVICES = os.environ.get("ASM_REQUIRE_SERVICES") == "1"
 
@@ -41,6 +45,24 @@ def _isolated_media_and_cache(settings, tmp_path: Path) -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def customer(db) -> User:
+    """A customer of the portal, with ``line`` a line of theirs and ``signed_in`` their browser."""
+    return new_customer(email="ana@example.com")
+
+
+@pytest.fixture
+def line(customer) -> OrderLine:
+    """A line bought 5 days ago and delivered 3 days ago: inside the return window and under warranty."""
+    return new_line(order__customer=customer)
+
+
+@pytest.fixture
+def signed_in(client: Client, customer: User) -> Client:
+    client.force_login(customer)
+    return client
 
 
 @pytest.fixture

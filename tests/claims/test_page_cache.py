@@ -20,32 +20,16 @@ from django.utils.crypto import get_random_string
 
 from claims import page_cache
 from claims.lifecycle import Status
-from claims.models import Claim, Notification, Order, OrderLine, User
+from claims.models import Claim, Notification, Order, OrderLine
 from claims.page_cache import GENERATION_KEY, new_generation
 from claims.services import approve_claim
 from policies.models import PolicyTerms
 from tests.conftest import redis_caches
-from tests.factories import make_claim, new_customer, new_line, new_staff
+from tests.factories import make_claim, new_customer, new_staff
 
 pytestmark = pytest.mark.django_db
 
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
-@pytest.fixture
-def line(db) -> OrderLine:
-    return new_line(order__customer=new_customer(email="ana@example.com"))
-
-
-@pytest.fixture
-def customer(line: OrderLine) -> User:
-    return line.order.customer
-
-
-@pytest.fixture
-def signed_in(client: Client, customer: User) -> Client:
-    client.force_login(customer)
-    return client
 
 
 @pytest.fixture

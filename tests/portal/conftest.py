@@ -12,42 +12,11 @@ import pytest
 from django.test import Client
 from PIL import Image
 
-from claims.models import OrderLine, User
 from tests.conftest import require_service
-from tests.factories import new_customer, new_line
+from tests.factories import new_customer
 
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
-
-
-@pytest.fixture(autouse=True)
-def _private_cache(settings) -> None:
-    """Rate-limit counters in a cache of this test process alone.
-
-    The default test cache is a file cache under var/ that every test run in
-    the working tree shares (and clears); a concurrent run must not reset the
-    counters a test is checking. Threads (the live server) share this one.
-    """
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portal-tests"}
-    }
-
-
-@pytest.fixture
-def customer(db) -> User:
-    return new_customer(email="ana@example.com")
-
-
-@pytest.fixture
-def line(customer) -> OrderLine:
-    """A line bought 5 days ago and delivered 3 days ago: inside the return window and under warranty."""
-    return new_line(order__customer=customer)
-
-
-@pytest.fixture
-def signed_in(client: Client, customer: User) -> Client:
-    client.force_login(customer)
-    return client
 
 
 @pytest.fixture
