@@ -152,7 +152,6 @@ class CachedPage:
 
     generation: str
     identity: tuple[str, str]  # the session's user id and auth hash it was rendered for
-    status: int
     headers: list[tuple[str, str]]
     body: bytes
 
@@ -244,11 +243,11 @@ def _rendered_for(request: HttpRequest, response: HttpResponse) -> tuple[str, st
 def _recording(generation: str, identity: tuple[str, str], response: HttpResponse) -> CachedPage:
     if hasattr(response, "render"):  # a TemplateResponse (the admin's) is still unrendered here
         response.render()
-    return CachedPage(generation, identity, response.status_code, list(response.items()), response.content)
+    return CachedPage(generation, identity, list(response.items()), response.content)
 
 
 def _replay(request: HttpRequest, page: CachedPage) -> HttpResponse:
-    response = HttpResponse(page.body, status=page.status)
+    response = HttpResponse(page.body)  # only a 200 is ever stored
     for header, value in page.headers:
         response[header] = value
     # What the session middleware adds to the page it renders (a hit leaves the session unread).
