@@ -130,9 +130,17 @@ CACHES = {
 }
 CACHES["default"]["KEY_PREFIX"] = "asm"
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    CACHES["default"]["BACKEND"] = "asm_portal.redis_cache.RedisCache"
+    # django-redis, which (unlike Django's own backend) can treat a Redis that is
+    # down as a cache miss: pages, sessions and claims go on without it.
+    CACHES["default"]["BACKEND"] = "django_redis.cache.RedisCache"
+    CACHES["default"]["OPTIONS"] = {
+        "IGNORE_EXCEPTIONS": True,
+        "SOCKET_CONNECT_TIMEOUT": 0.5,
+        "SOCKET_TIMEOUT": 0.5,
+    }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 # A signed-in page reads its session from the cache; the database keeps every
-# session too, so a cache flush signs no one out.
+# session too, so a cache flush (or a Redis outage) signs no one out.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Internationalisation, dates ----------------------------------------------
@@ -296,11 +304,6 @@ ASM_UPLOAD_RATE_WINDOW_MINUTES = env.int("ASM_UPLOAD_RATE_WINDOW_MINUTES", defau
 # X-Forwarded-For; 0 trusts REMOTE_ADDR alone. Sets the client address the
 # per-IP sign-in limit counts.
 ASM_TRUSTED_PROXY_HOPS = env.int("ASM_TRUSTED_PROXY_HOPS", default=0)
-# My orders, a claim page and the care queue are served from the cache while
-# nothing has been written since they were rendered (claims.page_cache); this
-# bounds how long one could stay stale if the cache missed a write. 0 turns it
-# off, the default in development, where templates change under a running server.
-ASM_PAGE_CACHE_SECONDS = env.int("ASM_PAGE_CACHE_SECONDS", default=0 if DEBUG else 300)
 # Uploads: at most 8 photos per claim (claims.services), 10 MB each (claims.photos);
 # a request with more files than this gets the friendly 400 page.
 DATA_UPLOAD_MAX_NUMBER_FILES = env.int("DATA_UPLOAD_MAX_NUMBER_FILES", default=20)

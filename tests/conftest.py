@@ -32,7 +32,7 @@ def redis_caches(key_prefix: str) -> dict[str, Any]:
     require_service(bool(redis_url), "set REDIS_URL to test the cache in Redis")
     return {
         "default": {
-            "BACKEND": "asm_portal.redis_cache.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": redis_url,
             "KEY_PREFIX": key_prefix,
         }

@@ -13,5 +13,3 @@ os.environ.setdefault("DJANGO_DEBUG", "true")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "asm_portal.settings")
 os.environ.setdefault("CELERY_BROKER_URL", "memory://")
 os.environ.setdefault("CACHE_URL", "locmemcache://")
-# As in production: every page test goes through the page cache (off by default with debug on).
-os.environ.setdefault("ASM_PAGE_CACHE_SECONDS", "300")

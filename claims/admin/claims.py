@@ -53,7 +53,6 @@ from claims.errors import ClaimError, InvalidTransition
 from claims.expressions import next_date_expression
 from claims.lifecycle import Status
 from claims.models import Claim, ClaimEvent, Message, OrderLine, normalize_email
-from claims.page_cache import cached_page
 from claims.services import approve_claim
 
 
@@ -527,10 +526,7 @@ class ClaimAdmin(WarehousePages, DashboardPage, admin.ModelAdmin[Claim]):
 
     def get_urls(self) -> list[URLPattern]:
         view = self.admin_site.admin_view
-        changelist = f"{self.opts.app_label}_{self.opts.model_name}_changelist"
         return [
-            # Outside admin_view: a cached queue is served without loading the user again.
-            path("", cached_page(view(self.changelist_view)), name=changelist),
             path("warehouse/", view(self.warehouse_view), name="claims_claim_warehouse"),
             path(
                 "warehouse/<int:object_id>/",
@@ -539,5 +535,5 @@ class ClaimAdmin(WarehousePages, DashboardPage, admin.ModelAdmin[Claim]):
             ),
             path("dashboard/", view(self.dashboard_view), name="claims_claim_dashboard"),
             path("<int:object_id>/step/<slug:slug>/", view(self.step_view), name="claims_claim_step"),
-            *(pattern for pattern in super().get_urls() if pattern.name != changelist),
+            *super().get_urls(),
         ]

@@ -21,7 +21,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from claims.errors import ClaimError, InvalidTransition
 from claims.lifecycle import Status, can_transition
 from claims.models import Claim, ClaimKind, ClaimPhoto, OrderLine, User
-from claims.page_cache import cached_page
 from claims.photos import photo_content_type
 from claims.portal import rate_limits
 from claims.portal.forms import (
@@ -146,7 +145,6 @@ def policy(request: HttpRequest) -> HttpResponse:
 # --- My orders --------------------------------------------------------------------
 
 
-@cached_page
 @login_required
 @require_GET
 def orders(request: HttpRequest) -> HttpResponse:
@@ -347,7 +345,6 @@ def _claim_step(
     return _to_claim(claim)
 
 
-@cached_page
 @login_required
 @require_GET
 def claim_detail(request: HttpRequest, rma_number: str) -> HttpResponse:

@@ -1,8 +1,4 @@
-"""What the busiest portal pages cost to render: no session-table read, the policy terms read once.
-
-The page cache is off here, so that every request renders; what a cached page
-costs is in tests/claims/test_page_cache.py.
-"""
+"""What the busiest portal pages cost to render: no session-table read, the policy terms read once."""
 
 import pytest
 from django.db import connection
@@ -17,11 +13,6 @@ from policies.terms import Terms
 from tests.factories import make_claim
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def every_request_renders(settings):
-    settings.ASM_PAGE_CACHE_SECONDS = 0
 
 
 def tables_read(client, url: str) -> list[str]:
