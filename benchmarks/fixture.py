@@ -1,34 +1,32 @@
-"""Benchmark: the admin claims list (the care queue) with 100,000 claims on PostgreSQL.
-
-Usage (a PostgreSQL database of its own; it is filled once and reused):
-
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/asm_bench_c \\
-        .venv/bin/python benchmarks/admin_claims_list.py [--runs 15]
+"""The benchmarks' shared fixture: 100,000 claims on PostgreSQL, the staff who work them, signed-in browsers.
 
 The fixture is written with ``bulk_create``, bypassing the claim services:
-100,000 order lines and one claim on each, in a spread of statuses, with the
-inspections of the inspected and resolved ones. A care staff member then loads
-the list through Django's test client (warm: a few loads first), and the
-script prints the median render time and the number of queries of each view
-of the queue: newest first, most urgent first (open claims), overdue filter,
-RMA search and email search.
+10,000 customers, 100,000 order lines and one claim on each, in a spread of
+statuses, with the inspections of the inspected and resolved ones. It is
+filled once per database and reused.
 """
 
 from __future__ import annotations
 
-import argparse
 import os
-import statistics
 import sys
-import time
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "asm_portal.settings")
-os.environ.setdefault("DJANGO_DEBUG", "true")
+# As in production (debug off, hashed static files), plus the benchmarks' peers (benchmarks/urls.py).
+# One secret key for every process, so that the sessions made here verify under gunicorn.
+os.environ.update(
+    {
+        "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": "benchmark-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+    }
+)
 
 CLAIMS = 100_000
 LINES_PER_ORDER = 5
@@ -42,6 +40,9 @@ def setup_django() -> None:
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("Set DATABASE_URL to a PostgreSQL database of its own for this benchmark.")
     django.setup()
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)  # the manifest the pages link through
 
 
 def fill_database() -> None:
@@ -158,62 +159,56 @@ def fill_database() -> None:
         cursor.execute("VACUUM ANALYZE")
 
 
-def care_member():  # type: ignore[no-untyped-def]
+STAFF = {
+    "care": ("bench-care@asm.example", "Care staff"),
+    "warehouse": ("bench-warehouse@asm.example", "Warehouse staff"),
+    "manager": ("bench-manager@asm.example", "Care managers"),
+}
+
+
+def staff_email(role: str) -> str:
+    """The benchmark's staff member in ``role`` (a key of ``STAFF``), created once."""
     from django.contrib.auth.models import Group
 
     from claims.models import User
 
-    user, _created = User.objects.get_or_create(email="bench-care@asm.example", defaults={"is_staff": True})
-    user.groups.add(Group.objects.get(name="Care staff"))
-    return user
+    email, group = STAFF[role]
+    user, _created = User.objects.get_or_create(email=email, defaults={"is_staff": True, "full_name": group})
+    user.groups.add(Group.objects.get(name=group))
+    return email
 
 
-def measure(client, url: str, runs: int) -> tuple[float, int]:  # type: ignore[no-untyped-def]
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    for _warm_up in range(3):
-        assert client.get(url).status_code == 200
-    timings = []
-    for _run in range(runs):
-        started = time.perf_counter()
-        response = client.get(url)
-        timings.append(time.perf_counter() - started)
-        assert response.status_code == 200
-    with CaptureQueriesContext(connection) as queries:
-        client.get(url)
-    return statistics.median(timings) * 1000, len(queries)
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--runs", type=int, default=15)
-    arguments = parser.parse_args()
-    setup_django()
-    fill_database()
-
-    from django.test import Client
-    from django.test.utils import setup_test_environment
-    from django.urls import reverse
-
+def customer_claims(count: int) -> list[tuple[str, str]]:
+    """``count`` (customer email, RMA number) pairs, one per customer: whom the portal pages rotate over."""
     from claims.models import Claim
 
-    setup_test_environment()  # lets the test client run against this database
-    client = Client()
-    client.force_login(care_member())
-    changelist = reverse("admin:claims_claim_changelist")
-    views = {
-        "newest first": changelist,
-        "most urgent first": f"{changelist}?o=8&queue=open",
-        "overdue": f"{changelist}?deadline=overdue",
-        "search by email": f"{changelist}?q=bench4321@example.com",
-        "search by RMA": f"{changelist}?q=RMA-BENCH-0054321",
+    pairs = (
+        Claim.objects.filter(order_line__order__customer__email__startswith="bench")
+        .order_by("order_line__order__customer_id", "pk")
+        .distinct("order_line__order__customer_id")
+        .values_list("order_line__order__customer__email", "rma_number")[:count]
+    )
+    return list(pairs)
+
+
+def browser_cookies(user_email: str) -> dict[str, str]:
+    """A signed-in browser's cookies for ``user_email``: its session, and the CSRF cookie any page sets."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
+    from django.utils.crypto import get_random_string
+
+    from claims.models import User
+
+    user = User.objects.get(email=user_email)
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return {
+        settings.SESSION_COOKIE_NAME: str(session.session_key),
+        settings.CSRF_COOKIE_NAME: get_random_string(CSRF_SECRET_LENGTH, allowed_chars=CSRF_ALLOWED_CHARS),
     }
-    print(f"{Claim.objects.count():,} claims; median of {arguments.runs} warm loads as a care staff member")
-    for name, url in views.items():
-        milliseconds, queries = measure(client, url, arguments.runs)
-        print(f"  {name:<18} {milliseconds:7.1f} ms  {queries} queries")
-
-
-if __name__ == "__main__":
-    main()

@@ -1,0 +1,230 @@
+"""What each busy page costs to render, in process, beside the bare view and a stock ``ModelAdmin``.
+
+Usage (a PostgreSQL database of its own, filled once with the 100,000-claim
+fixture and reused; Redis for the cache and sessions, as in production):
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/asm_bench \\
+    REDIS_URL=redis://127.0.0.1:6379/8 \\
+        .venv/bin/python benchmarks/render_costs.py [--requests 300]
+
+Every request goes through Django's WSGI handler and the whole middleware
+stack with debug off, as gunicorn would call it, and renders its page: nothing
+is cached between requests. The portal pages rotate over 200 customers and
+their claims, the queues over their first five pages. For each page the
+script prints the median CPU time per request (this process's CPU, so the
+machine's other load barely moves it), the median time spent waiting on the
+database, the number of queries (the connection's health check, a
+``SELECT 1`` once per request, comes on top), and the CPU ratio to its peer:
+the bare view for the portal and warehouse pages, the stock ``ModelAdmin``
+changelist of the same claims for the care queue. It ends by checking the
+targets (issue 10) and exits 1 if one is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from http.cookies import SimpleCookie
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.fixture import (
+    browser_cookies,
+    customer_claims,
+    fill_database,
+    setup_django,
+    staff_email,
+)
+
+PORTAL_CUSTOMERS = 200
+QUEUE_PAGES = 5
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    addresses: list[tuple[str, dict[str, str]]]  # (path, cookies), taken in turn
+    peer: str  # the name of the page it is compared with
+    cpu_ratio_target: float | None = None
+    db_ms_target: float | None = None
+
+
+@dataclass(frozen=True)
+class Cost:
+    cpu_ms: float
+    db_ms: float
+    queries: int
+
+
+class QueryTimer:
+    """A database execute wrapper: how many queries a request made and how long it waited on them."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.seconds = 0.0
+
+    def __call__(self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds += time.perf_counter() - started
+            self.count += 1
+
+
+def requester() -> Callable[[str, dict[str, str]], int]:
+    """Calls the WSGI application as a server would; returns the status code."""
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.test import RequestFactory
+
+    application = WSGIHandler()
+    factory = RequestFactory(HTTP_HOST="127.0.0.1")
+
+    def request(path: str, cookies: dict[str, str]) -> int:
+        cookie = SimpleCookie(cookies)
+        environ = factory.get(path, HTTP_COOKIE=cookie.output(header="", sep=";").strip()).environ
+        statuses: list[str] = []
+
+        def start_response(status: str, headers: Any, exc_info: Any = None) -> Callable[[bytes], object]:
+            statuses.append(status)
+            return lambda _body: None
+
+        response = application(environ, start_response)
+        for _chunk in response:
+            pass
+        response.close()
+        return int(statuses[0].split()[0])
+
+    return request
+
+
+def measure(page: Page, requests: int, request: Callable[[str, dict[str, str]], int]) -> Cost:
+    from django.db import connection
+
+    addresses: Iterator[tuple[str, dict[str, str]]] = itertools.cycle(page.addresses)
+    for _warm_up in range(min(len(page.addresses), 50)):
+        path, cookies = next(addresses)
+        status = request(path, cookies)
+        assert status == 200, f"{page.name}: {path} answered {status}"
+    cpu, db, queries = [], [], []
+    for _request in range(requests):
+        path, cookies = next(addresses)
+        timer = QueryTimer()
+        with connection.execute_wrapper(timer):
+            started = time.process_time()
+            status = request(path, cookies)
+            cpu.append(time.process_time() - started)
+        assert status == 200, f"{page.name}: {path} answered {status}"
+        db.append(timer.seconds)
+        queries.append(timer.count)
+    return Cost(statistics.median(cpu) * 1000, statistics.median(db) * 1000, max(queries))
+
+
+def pages() -> list[Page]:
+    from django.urls import reverse
+
+    from benchmarks.urls import BARE_PATH, STOCK_ADMIN_PATH
+
+    portal = [(email, rma, browser_cookies(email)) for email, rma in customer_claims(PORTAL_CUSTOMERS)]
+    care = browser_cookies(staff_email("care"))
+    queue = reverse("admin:claims_claim_changelist")
+    return [
+        Page("bare view", [(BARE_PATH, cookies) for _email, _rma, cookies in portal], peer="bare view"),
+        Page(
+            "claim page",
+            [(reverse("portal:claim_detail", args=[rma]), cookies) for _email, rma, cookies in portal],
+            peer="bare view",
+            cpu_ratio_target=10,
+        ),
+        Page(
+            "my orders",
+            [(reverse("portal:orders"), cookies) for _email, _rma, cookies in portal],
+            peer="bare view",
+            cpu_ratio_target=12,
+        ),
+        Page(
+            "stock ModelAdmin",
+            [(f"{STOCK_ADMIN_PATH}?p={number}", care) for number in range(1, QUEUE_PAGES + 1)],
+            peer="stock ModelAdmin",
+        ),
+        Page(
+            "care queue, newest",
+            [(f"{queue}?p={number}", care) for number in range(1, QUEUE_PAGES + 1)],
+            peer="stock ModelAdmin",
+            cpu_ratio_target=0.6,
+        ),
+        Page(
+            "care queue, urgent",
+            [(f"{queue}?o=8&queue=open&p={number}", care) for number in range(1, QUEUE_PAGES + 1)],
+            peer="stock ModelAdmin",
+            cpu_ratio_target=0.6,
+        ),
+        Page(
+            "warehouse page",
+            [(reverse("admin:claims_claim_warehouse"), browser_cookies(staff_email("warehouse")))],
+            peer="bare view",
+            cpu_ratio_target=15,
+            db_ms_target=5,
+        ),
+        Page(
+            "dashboard",
+            [(reverse("admin:claims_claim_dashboard"), browser_cookies(staff_email("manager")))],
+            peer="bare view",
+            db_ms_target=30,
+        ),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--requests", type=int, default=300, help="measured requests per page")
+    arguments = parser.parse_args()
+    setup_django()
+    fill_database()
+
+    from claims.models import Claim
+
+    request = requester()
+    load = os.getloadavg()
+    print(
+        f"{Claim.objects.count():,} claims; median of {arguments.requests} requests per page, "
+        f"every one rendered; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
+    )
+    print(f"{'page':<20} {'CPU ms':>7} {'DB ms':>6} {'queries':>7} {'× peer':>7}  {'peer':<17} target")
+    costs: dict[str, Cost] = {}
+    missed: list[str] = []
+    for page in pages():
+        cost = costs[page.name] = measure(page, arguments.requests, request)
+        ratio = cost.cpu_ms / costs[page.peer].cpu_ms
+        targets = []
+        if page.cpu_ratio_target is not None:
+            targets.append(f"≤ {page.cpu_ratio_target:g}×")
+            if ratio > page.cpu_ratio_target:
+                missed.append(f"{page.name}: {ratio:.2f}× {page.peer} (target ≤ {page.cpu_ratio_target:g}×)")
+        if page.db_ms_target is not None:
+            targets.append(f"DB < {page.db_ms_target:g} ms")
+            if cost.db_ms >= page.db_ms_target:
+                missed.append(
+                    f"{page.name}: {cost.db_ms:.1f} ms of database time (target < {page.db_ms_target:g})"
+                )
+        print(
+            f"{page.name:<20} {cost.cpu_ms:>7.2f} {cost.db_ms:>6.2f} {cost.queries:>7} {ratio:>6.2f}×  "
+            f"{page.peer:<17} {', '.join(targets)}",
+            flush=True,
+        )
+    print("\n".join(["", "Targets met."] if not missed else ["", "Targets missed:", *missed]))
+    sys.exit(1 if missed else 0)
+
+
+if __name__ == "__main__":
+    main()
