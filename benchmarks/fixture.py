@@ -188,7 +188,7 @@ def customer_claims(count: int) -> list[tuple[str, str]]:
         .distinct("order_line__order__customer_id")
         .values_list("order_line__order__customer__email", "rma_number")[:count]
     )
-    return list(pairs)
+    return [(email, str(rma)) for email, rma in pairs]
 
 
 def browser_cookies(user_email: str) -> dict[str, str]:

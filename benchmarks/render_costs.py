@@ -9,7 +9,8 @@ fixture and reused; Redis for the cache and sessions, as in production):
 
 Every request goes through Django's WSGI handler and the whole middleware
 stack with debug off, as gunicorn would call it, and renders its page: nothing
-is cached between requests. The portal pages rotate over 200 customers and
+is cached between requests, and the pages take turns request by request, so
+that a change in the machine's load falls on all of them alike. The portal pages rotate over 200 customers and
 their claims, the queues over their first five pages. For each page the
 script prints the median CPU time per request (this process's CPU, so the
 machine's other load barely moves it), the median time spent waiting on the
@@ -28,7 +29,7 @@ import os
 import statistics
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -106,26 +107,34 @@ def requester() -> Callable[[str, dict[str, str]], int]:
     return request
 
 
-def measure(page: Page, requests: int, request: Callable[[str, dict[str, str]], int]) -> Cost:
+def measure(pages: list[Page], requests: int, request: Callable[[str, dict[str, str]], int]) -> list[Cost]:
+    """Each page's cost, the pages taking turns request by request, so that all see the same machine."""
     from django.db import connection
 
-    addresses: Iterator[tuple[str, dict[str, str]]] = itertools.cycle(page.addresses)
-    for _warm_up in range(min(len(page.addresses), 50)):
-        path, cookies = next(addresses)
-        status = request(path, cookies)
-        assert status == 200, f"{page.name}: {path} answered {status}"
-    cpu, db, queries = [], [], []
-    for _request in range(requests):
-        path, cookies = next(addresses)
-        timer = QueryTimer()
-        with connection.execute_wrapper(timer):
-            started = time.process_time()
+    turns = [itertools.cycle(page.addresses) for page in pages]
+    for page, addresses in zip(pages, turns, strict=True):
+        for _warm_up in range(min(len(page.addresses), 50)):
+            path, cookies = next(addresses)
             status = request(path, cookies)
-            cpu.append(time.process_time() - started)
-        assert status == 200, f"{page.name}: {path} answered {status}"
-        db.append(timer.seconds)
-        queries.append(timer.count)
-    return Cost(statistics.median(cpu) * 1000, statistics.median(db) * 1000, max(queries))
+            assert status == 200, f"{page.name}: {path} answered {status}"
+    cpu: list[list[float]] = [[] for _page in pages]
+    db: list[list[float]] = [[] for _page in pages]
+    queries: list[int] = [0 for _page in pages]
+    for _round in range(requests):
+        for index, (page, addresses) in enumerate(zip(pages, turns, strict=True)):
+            path, cookies = next(addresses)
+            timer = QueryTimer()
+            with connection.execute_wrapper(timer):
+                started = time.process_time()
+                status = request(path, cookies)
+                cpu[index].append(time.process_time() - started)
+            assert status == 200, f"{page.name}: {path} answered {status}"
+            db[index].append(timer.seconds)
+            queries[index] = max(queries[index], timer.count)
+    return [
+        Cost(statistics.median(cpu[index]) * 1000, statistics.median(db[index]) * 1000, queries[index])
+        for index in range(len(pages))
+    ]
 
 
 def pages() -> list[Page]:
@@ -188,6 +197,9 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--requests", type=int, default=300, help="measured requests per page")
+    parser.add_argument(
+        "--only", action="append", default=[], metavar="PAGE", help="measure only this page (and its peer)"
+    )
     arguments = parser.parse_args()
     setup_django()
     fill_database()
@@ -201,10 +213,16 @@ def main() -> None:
         f"every one rendered; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
     )
     print(f"{'page':<20} {'CPU ms':>7} {'DB ms':>6} {'queries':>7} {'× peer':>7}  {'peer':<17} target")
-    costs: dict[str, Cost] = {}
+    every_page = pages()
+    wanted = {page.name for page in every_page if not arguments.only or page.name in arguments.only}
+    wanted |= {page.peer for page in every_page if page.name in wanted}
+    measured = [page for page in every_page if page.name in wanted]
+    costs = dict(
+        zip((page.name for page in measured), measure(measured, arguments.requests, request), strict=True)
+    )
     missed: list[str] = []
-    for page in pages():
-        cost = costs[page.name] = measure(page, arguments.requests, request)
+    for page in measured:
+        cost = costs[page.name]
         ratio = cost.cpu_ms / costs[page.peer].cpu_ms
         targets = []
         if page.cpu_ratio_target is not None:

@@ -29,6 +29,7 @@ class StockClaimAdmin(admin.ModelAdmin[Claim]):
     list_display = ["rma_number", "kind", "customer_email", "product_name", "status", "submitted_at"]
     list_select_related = ["order_line__order__customer", "order_line__product"]
     list_per_page = 50
+    change_list_template = "admin/change_list.html"  # Django's own, not the care queue's override
 
     @admin.display(description="customer")
     def customer_email(self, claim: Claim) -> str:

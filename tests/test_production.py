@@ -35,13 +35,6 @@ def test_deploy_checks_pass_with_only_the_four_production_variables():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_deploy_checks_warn_of_a_cache_each_process_keeps_to_itself():
-    env = {**PRODUCTION_ENV, "CACHE_URL": "locmemcache://"}
-    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
-    assert result.returncode != 0
-    assert "claims.W001" in result.stderr
-
-
 @pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"])
 def test_start_up_stops_with_a_clear_message_when_a_secret_is_missing(missing):
     env = {key: value for key, value in PRODUCTION_ENV.items() if key != missing}

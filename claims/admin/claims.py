@@ -7,11 +7,9 @@ No one, superusers included, can delete a claim or any of its history here.
 """
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, QuerySet
@@ -27,7 +25,6 @@ from django_stubs_ext import StrOrPromise
 
 from claims.admin.dashboard import DashboardPage
 from claims.admin.display import (
-    date_flag,
     inspection_of,
     render_checklist,
     render_eligibility,
@@ -48,6 +45,14 @@ from claims.admin.forms import (
 )
 from claims.admin.pagination import EstimatedCountPaginator
 from claims.admin.permissions import DECIDE_OUTCOME, REVIEW, VIEW_CLAIM
+from claims.admin.queue import (
+    COLUMNS,
+    QueueChangeList,
+    age_in_days,
+    inspection_cell,
+    next_date_cell,
+    next_date_labels,
+)
 from claims.admin.warehouse import WarehousePages
 from claims.errors import ClaimError, InvalidTransition
 from claims.expressions import next_date_expression
@@ -131,17 +136,7 @@ class ClaimEventInline(ReadOnlyHistoryInline):
 
 @admin.register(Claim)
 class ClaimAdmin(WarehousePages, DashboardPage, admin.ModelAdmin[Claim]):
-    list_display = [
-        "rma_number",
-        "kind",
-        "customer",
-        "product",
-        "status",
-        "inspection_flag",
-        "age",
-        "next_date",
-        "shipping_payer",
-    ]
+    list_display = COLUMNS
     list_display_links = ["rma_number"]
     list_filter = ["kind", "status", StageFilter, DeadlineFilter, MismatchFilter, "shipping_payer"]
     search_fields = [
@@ -239,6 +234,9 @@ class ClaimAdmin(WarehousePages, DashboardPage, admin.ModelAdmin[Claim]):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Claim]:
         return super().get_queryset(request).annotate(next_date_on=next_date_expression())
 
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[QueueChangeList]:
+        return QueueChangeList
+
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Claim], search_term: str
     ) -> tuple[QuerySet[Claim], bool]:
@@ -250,15 +248,6 @@ class ClaimAdmin(WarehousePages, DashboardPage, admin.ModelAdmin[Claim]):
             return queryset.filter(order_line__order__customer__email=normalize_email(term)), False
         return super().get_search_results(request, queryset, search_term)
 
-    def action_checkbox(self, obj: Claim) -> SafeString:
-        """Django's row checkbox, written out: the same markup without a widget template per row."""
-        return format_html(
-            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
-            helpers.ACTION_CHECKBOX_NAME,
-            obj.pk,
-            format_html(_("Select this object for an action - {}"), str(obj)),
-        )
-
     @admin.display(description=gettext_lazy("customer"), ordering="order_line__order__customer__email")
     def customer(self, claim: Claim) -> str:
         return claim.order_line.order.customer.email
@@ -269,40 +258,23 @@ class ClaimAdmin(WarehousePages, DashboardPage, admin.ModelAdmin[Claim]):
 
     @admin.display(description=gettext_lazy("age"), ordering="submitted_at")
     def age(self, claim: Claim) -> str:
-        days = (timezone.localdate() - timezone.localdate(claim.submitted_at)).days
-        return ngettext("%(days)d day", "%(days)d days", days) % {"days": days}
+        return age_in_days((timezone.localdate() - timezone.localdate(claim.submitted_at)).days)
 
     @admin.display(description=gettext_lazy("next date"), ordering=F("next_date_on").asc(nulls_last=True))
     def next_date(self, claim: Claim) -> SafeString | str:
-        """The answer-by date, the ship-by date while approved, the deadline once received."""
-        next_on: date | None = getattr(claim, "next_date_on", None)
-        if next_on is None:
-            return "—"
-        labels = {
-            Status.INFO_REQUESTED: _("answer by"),
-            Status.APPROVED: _("ship by"),
-            Status.RECEIVED: _("deadline"),
-            Status.INSPECTED: _("deadline"),
-        }
-        return format_html(
-            '<span class="asm-date {}">{} {}</span>',
-            date_flag(claim, next_on),
-            labels.get(Status(claim.status), ""),
-            next_on.isoformat(),
+        return next_date_cell(
+            status=claim.status,
+            next_on=getattr(claim, "next_date_on", None),
+            target_on=claim.target_on,
+            deadline_on=claim.deadline_on,
+            today=timezone.localdate(),
+            labels=next_date_labels(),
         )
 
     @admin.display(description=gettext_lazy("inspection"))
     def inspection_flag(self, claim: Claim) -> SafeString | str:
         inspection = inspection_of(claim)
-        if inspection is None:
-            return "—"
-        if inspection.mismatches:
-            return format_html(
-                '<strong class="asm-mismatch">{} {}</strong>',
-                _("Differs from the declaration:"),
-                ", ".join(inspection.mismatches),
-            )
-        return _("Matches the declaration")
+        return inspection_cell(None if inspection is None else inspection.mismatches)
 
     # --- The claim page ---------------------------------------------------------
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
-from claims.lifecycle import Status
+from claims.lifecycle import OPEN_STATUSES, Status
 from claims.models import Claim, Inspection, User
 from claims.selectors import eligibility_as_filed
 from policies.models import PolicyTerms
@@ -116,15 +116,16 @@ def render_eligibility(claim: Claim) -> SafeString:
     )
 
 
-def date_flag(claim: Claim, next_date: date | None) -> str:
-    """The CSS class of the claim's next date: overdue, due soon (PRODUCT.md), or none."""
-    today = timezone.localdate()
-    if not claim.is_open or next_date is None:
+def date_flag(
+    *, status: str, next_date: date | None, target_on: date | None, deadline_on: date | None, today: date
+) -> str:
+    """The CSS class of a claim's next date: overdue, due soon (PRODUCT.md), or none."""
+    if status not in OPEN_STATUSES or next_date is None:
         return ""
-    if claim.status in (Status.RECEIVED, Status.INSPECTED):
-        if claim.deadline_on and today > claim.deadline_on:
+    if status in (Status.RECEIVED, Status.INSPECTED):
+        if deadline_on and today > deadline_on:
             return "asm-overdue"
-        if claim.target_on and today >= claim.target_on:
+        if target_on and today >= target_on:
             return "asm-due-soon"
         return ""
     return "asm-overdue" if today > next_date else ""
