@@ -76,7 +76,7 @@ def test_most_urgent_first_reads_the_open_claims_in_order_from_their_index(care,
 
 @pytest.mark.django_db
 def test_the_row_checkbox_is_djangos_own(care):
-    """The queue draws its rows itself: each row's checkbox is still the one Django's actions script selects."""
+    """The queue writes its rows itself: each checkbox is still the one Django's actions script selects."""
     claim = make_claim(Status.SUBMITTED)
     Claim.objects.filter(pk=claim.pk).update(rma_number='RMA-<"&>')
     claim.refresh_from_db()
