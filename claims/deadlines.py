@@ -20,27 +20,22 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from claims.errors import ClaimError
-from claims.lifecycle import Status
+from claims.lifecycle import CLOCK_STATUSES, Status
 from claims.models import Claim, ClaimEvent, Message
 from claims.outbox import record_notification
+from claims.selectors import due_soon, overdue
 from claims.services import expire_claim
 from policies.terms import Terms
-
-# The statuses in which the RP4 / WP4 clock runs; the order matches the partial indexes' condition.
-CLOCK_STATUSES = [Status.RECEIVED, Status.INSPECTED]
-
 
 # --- Selectors ------------------------------------------------------------------
 
 
 def claims_due_soon(*, today: date) -> QuerySet[Claim]:
-    """Open claims whose target date has come (PRODUCT.md: due soon when today ≥ target)."""
-    return Claim.objects.filter(status__in=CLOCK_STATUSES, target_on__lte=today)
+    return Claim.objects.filter(due_soon(today))
 
 
 def claims_overdue(*, today: date) -> QuerySet[Claim]:
-    """Open claims past their deadline (PRODUCT.md: overdue when today > deadline)."""
-    return Claim.objects.filter(status__in=CLOCK_STATUSES, deadline_on__lt=today)
+    return Claim.objects.filter(overdue(today))
 
 
 def claims_needing_target_alert(*, today: date) -> QuerySet[Claim]:

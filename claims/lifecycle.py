@@ -30,6 +30,9 @@ ALLOWED_TRANSITIONS: dict[Status, frozenset[Status]] = {
 
 CLOSED_STATUSES = frozenset({Status.RESOLVED, Status.REJECTED, Status.CANCELLED, Status.EXPIRED})
 OPEN_STATUSES = frozenset(Status) - CLOSED_STATUSES
+# The statuses in which the RP4 / WP4 clock runs (the parcel is in; the outcome is awaited):
+# due soon and overdue are about these only. In this order in the partial indexes' conditions.
+CLOCK_STATUSES = (Status.RECEIVED, Status.INSPECTED)
 
 
 def can_transition(current: str, target: str) -> bool:

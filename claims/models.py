@@ -279,6 +279,27 @@ class Claim(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "-submitted_at"], name="claim_status_recent"),
+            # Due soon and overdue (claims.selectors), on the dashboard and in the queue's filter.
+            models.Index(
+                fields=["target_on"],
+                condition=models.Q(status__in=["received", "inspected"]),
+                name="claim_clock_target",
+            ),
+            models.Index(
+                fields=["deadline_on"],
+                condition=models.Q(status__in=["received", "inspected"]),
+                name="claim_clock_deadline",
+            ),
+            # The warehouse's parcels awaiting inspection, soonest deadline first.
+            models.Index(
+                fields=["deadline_on", "id"],
+                condition=models.Q(status="received"),
+                name="claim_awaiting_inspection",
+            ),
+            # The dashboard's claims resolved lately.
+            models.Index(
+                fields=["closed_at"], condition=models.Q(status="resolved"), name="claim_resolved_recent"
+            ),
             models.Index(fields=["-submitted_at"], name="claim_recent"),
             # The deadline sweep reads only due claims through these.
             models.Index(

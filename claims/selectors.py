@@ -1,13 +1,13 @@
 """Read queries of the claim domain (services write; selectors read)."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from claims.lifecycle import OPEN_STATUSES, Status
+from claims.lifecycle import CLOCK_STATUSES, OPEN_STATUSES, Status
 from claims.models import OPEN_STATUS_VALUES, Claim, ClaimKind, OrderLine, Outcome
 from policies.eligibility import Declaration, Verdict, return_eligibility, warranty_eligibility
 from policies.reasons import ReturnReason
@@ -55,13 +55,17 @@ def eligibility_as_filed(claim: Claim) -> Verdict:
 
 
 def due_soon(today: date) -> Q:
-    """Open claims whose RP4 / WP4 target date has come (PRODUCT.md: today ≥ target)."""
-    return Q(status__in=OPEN_STATUS_VALUES, target_on__lte=today)
+    """Claims awaiting their outcome whose RP4 / WP4 target date has come (PRODUCT.md: today ≥ target).
+
+    Read through the partial index ``claim_clock_target``."""
+    return Q(status__in=CLOCK_STATUSES, target_on__lte=today)
 
 
 def overdue(today: date) -> Q:
-    """Open claims past their RP4 / WP4 deadline (PRODUCT.md: today > deadline)."""
-    return Q(status__in=OPEN_STATUS_VALUES, deadline_on__lt=today)
+    """Claims awaiting their outcome past their RP4 / WP4 deadline (PRODUCT.md: today > deadline).
+
+    Read through the partial index ``claim_clock_deadline``."""
+    return Q(status__in=CLOCK_STATUSES, deadline_on__lt=today)
 
 
 @dataclass(frozen=True)
@@ -86,25 +90,29 @@ class DeadlineDashboard:
 def deadline_dashboard(*, today: date, days: int = 30) -> DeadlineDashboard:
     """The managers' figures: open claims by status, due soon, overdue, and resolved in time lately."""
     counts = dict(
+        # COUNT(*), not of a column: read from the index on status alone, never the table.
         Claim.objects.filter(status__in=OPEN_STATUS_VALUES)
         .values_list("status")
-        .annotate(count=Count("pk"))
+        .annotate(count=Count("*"))
         .values_list("status", "count")
     )
-    flags = Claim.objects.aggregate(
-        due_soon=Count("pk", filter=due_soon(today)), overdue=Count("pk", filter=overdue(today))
-    )
     since = today - timedelta(days=days)
+    zone = timezone.get_current_timezone()
     resolved = (
-        Claim.objects.filter(status=Status.RESOLVED, deadline_on__isnull=False)
+        # Those closed on a local day after ``since``, up to today, through ``claim_resolved_recent``.
+        Claim.objects.filter(
+            status=Status.RESOLVED,
+            closed_at__gte=datetime.combine(since + timedelta(days=1), time.min, tzinfo=zone),
+            closed_at__lt=datetime.combine(today + timedelta(days=1), time.min, tzinfo=zone),
+            deadline_on__isnull=False,
+        )
         .annotate(closed_on=TruncDate("closed_at"))
-        .filter(closed_on__gt=since, closed_on__lte=today)
         .aggregate(total=Count("pk"), in_time=Count("pk", filter=Q(closed_on__lte=F("deadline_on"))))
     )
     return DeadlineDashboard(
         open_by_status=[(status, counts.get(status, 0)) for status in Status if status in OPEN_STATUSES],
-        due_soon=flags["due_soon"],
-        overdue=flags["overdue"],
+        due_soon=Claim.objects.filter(due_soon(today)).count(),
+        overdue=Claim.objects.filter(overdue(today)).count(),
         resolved_recently=resolved["total"],
         resolved_in_time=resolved["in_time"],
         since=since,

@@ -22,13 +22,12 @@ from django.contrib.admin.templatetags.admin_list import result_headers
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.views.main import ChangeList
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from claims.admin.display import date_flag
+from claims.admin.display import date_flag, link_for_each
 from claims.lifecycle import Status
 from claims.models import ClaimKind
 from policies.reasons import ShippingPayer
@@ -68,8 +67,6 @@ NEXT_DATE_LABELS = {
     Status.RECEIVED: gettext_lazy("deadline"),
     Status.INSPECTED: gettext_lazy("deadline"),
 }
-# Stands for a claim's id in the change link, built once per page instead of once per row.
-_ID_MARK = "987654321"
 
 
 class QueueChangeList(ChangeList):
@@ -142,14 +139,9 @@ class _RowWriter:
             for name, choices in (("kind", ClaimKind), ("status", Status), ("shipping_payer", ShippingPayer))
         }
         self.next_date_labels = next_date_labels()
-        marked = add_preserved_filters(
-            {"preserved_filters": cl.preserved_filters, "opts": cl.opts},
-            reverse("admin:claims_claim_change", args=[_ID_MARK]),
-        )
-        path, question, query = marked.partition("?")
-        before_id, _mark, after_id = path.partition(_ID_MARK)
-        self.url_before_id = escape(before_id)
-        self.url_after_id = escape(f"{after_id}{question}{query}")
+        # Each row's link keeps the queue's filters, as Django's rows do.
+        filters = add_preserved_filters({"preserved_filters": cl.preserved_filters, "opts": cl.opts}, "")
+        self.change_url = link_for_each("admin:claims_claim_change", query=filters)
         self.zone = timezone.get_current_timezone()
         self.today = timezone.localdate()
         self.ages: dict[int, str] = {}
@@ -182,7 +174,7 @@ class _RowWriter:
         )
         cells = [
             self.checkbox(row),
-            f'<th class="field-rma_number"><a href="{self.url_before_id}{row.pk}{self.url_after_id}">'
+            f'<th class="field-rma_number"><a href="{escape(self.change_url(row.pk))}">'
             f"{escape(row.rma_number)}</a></th>",
             f'<td class="field-kind">{kind.get(row.kind) or escape(row.kind)}</td>',
             f'<td class="field-customer">{escape(row.order_line__order__customer__email)}</td>',

@@ -4,7 +4,7 @@ Made for a phone at the receiving desk; warehouse staff see only what they need
 to handle the parcel, nothing of the care queue.
 """
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -14,7 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from claims.admin.display import checklist, inspection_of, staff_member
+from claims.admin.display import checklist, inspection_of, link_for_each, staff_member
 from claims.admin.forms import ClaimStepForm, InspectionForm, ReceiveForm
 from claims.admin.permissions import INSPECT, RECEIVE
 from claims.errors import ClaimError, InvalidTransition
@@ -25,6 +25,15 @@ WAREHOUSE_STEPS: dict[str, tuple[str, Status, type[ClaimStepForm]]] = {
     "receive": (RECEIVE, Status.APPROVED, ReceiveForm),
     "inspect": (INSPECT, Status.RECEIVED, InspectionForm),
 }
+
+
+class Parcel(NamedTuple):
+    """A parcel on the warehouse page's list: where it opens, what it is, its deadline."""
+
+    url: str
+    rma_number: str
+    product: str
+    deadline_on: str
 
 
 def normalize_rma(typed: str) -> str:
@@ -52,11 +61,16 @@ class WarehousePages(admin.ModelAdmin[Claim]):
             self.message_user(
                 request, _("No claim has the RMA number “%(rma)s”.") % {"rma": typed.strip()}, messages.ERROR
             )
-        awaiting_inspection = (
-            Claim.objects.filter(status=Status.RECEIVED)
-            .select_related("order_line__product")
-            .order_by("deadline_on", "pk")[:50]
-        )
+        parcel_link = link_for_each("admin:claims_claim_warehouse_claim")
+        awaiting_inspection = [
+            Parcel(parcel_link(pk), str(rma_number), product, deadline_on.isoformat() if deadline_on else "")
+            for pk, rma_number, product, deadline_on in (
+                # Read in order through the partial index ``claim_awaiting_inspection``.
+                Claim.objects.filter(status=Status.RECEIVED)
+                .order_by("deadline_on", "pk")
+                .values_list("pk", "rma_number", "order_line__product__name", "deadline_on")[:50]
+            )
+        ]
         return TemplateResponse(
             request,
             "admin/claims/claim/warehouse.html",
