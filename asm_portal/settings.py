@@ -64,7 +64,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "asm_portal.health.LivenessMiddleware",
+    "asm_portal.health.HealthProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Outside everything that can answer early (e.g. CommonMiddleware's 400 for an unknown
     # host), so that every response, error pages included, carries the header.
@@ -129,15 +129,16 @@ CACHES = {
     ),
 }
 CACHES["default"]["KEY_PREFIX"] = "asm"
+# django-redis, which (unlike Django's own backend) can treat a Redis that is
+# down as a cache miss: pages, sessions and claims go on without it.
+REDIS_CACHE_OPTIONS = {
+    "IGNORE_EXCEPTIONS": True,
+    "SOCKET_CONNECT_TIMEOUT": 0.5,
+    "SOCKET_TIMEOUT": 0.5,
+}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    # django-redis, which (unlike Django's own backend) can treat a Redis that is
-    # down as a cache miss: pages, sessions and claims go on without it.
     CACHES["default"]["BACKEND"] = "django_redis.cache.RedisCache"
-    CACHES["default"]["OPTIONS"] = {
-        "IGNORE_EXCEPTIONS": True,
-        "SOCKET_CONNECT_TIMEOUT": 0.5,
-        "SOCKET_TIMEOUT": 0.5,
-    }
+    CACHES["default"]["OPTIONS"] = REDIS_CACHE_OPTIONS
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 # A signed-in page reads its session from the cache; the database keeps every
 # session too, so a cache flush (or a Redis outage) signs no one out.
