@@ -3,6 +3,7 @@
 import logging
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
@@ -32,8 +33,9 @@ def _cache() -> None:
 def _broker() -> None:
     # A connection of its own, never a pooled one: a pooled connection still
     # counts as connected after Redis has gone. One attempt, bounded by
-    # CELERY_BROKER_CONNECTION_TIMEOUT and the transport's socket timeouts.
-    with celery_app.connection_for_read() as broker:
+    # CELERY_BROKER_CONNECTION_TIMEOUT and the publishing socket timeout.
+    short = {"socket_timeout": settings.ASM_BROKER_PUBLISH_SOCKET_TIMEOUT}
+    with celery_app.connection_for_read(transport_options=short) as broker:
         broker.ensure_connection(max_retries=0)
 
 
@@ -66,7 +68,8 @@ class HealthProbeMiddleware:
     theirs. ``GET /readyz`` (readiness) says whether the database, the cache
     and the broker answer: 200 when all do, 503 otherwise, one line per service
     either way (``cache: down``); it names services, never addresses or
-    credentials.
+    credentials. It gates deployments and feeds monitoring; routing stays on
+    liveness, since the portal keeps working while Redis is down (README).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:

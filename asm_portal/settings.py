@@ -217,16 +217,21 @@ CELERY_TASK_ROUTES = {
     "claims.tasks.relay_outbox": {"queue": "emails"},
     "claims.tasks.sweep_deadlines": {"queue": "sweeps"},
 }
-# Publishing must never hold a web request: a dead broker costs at most three
-# 0.5 s connection attempts and 0.3 s of pauses, then the relay takes over.
+# Publishing must never hold a web request, then the relay takes over. One retry
+# is enough to replace a pooled connection that a restarted Redis closed. A Redis
+# that refuses connections costs next to nothing; one that hangs without closing
+# them about 1.5 s: web requests publish (and /readyz probes) on connections of
+# their own with the socket timeout below, far shorter than the workers' (8 s
+# through the workers' pool, measured); see claims.outbox.enqueue_delivery.
 CELERY_TASK_PUBLISH_RETRY = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
-    "max_retries": 2,
+    "max_retries": 1,
     "interval_start": 0,
     "interval_step": 0.1,
     "interval_max": 0.2,
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = 0.5
+ASM_BROKER_PUBLISH_SOCKET_TIMEOUT = 0.5
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, float | str] = {
     # Longer than any task may run; no task is ever scheduled with a countdown,

@@ -3,6 +3,7 @@
 Redis itself going down is in tests/test_redis_outage.py; liveness (``/healthz``) in test_production.py.
 """
 
+import logging
 from unittest import mock
 
 import pytest
@@ -28,6 +29,7 @@ def test_readiness_answers_a_load_balancer_probing_by_address_over_http(client, 
 
 
 def test_readiness_is_503_naming_a_database_that_does_not_answer(client, caplog):
+    caplog.set_level(logging.WARNING, logger="asm_portal.health")
     refused = OperationalError('connection to server at "db.internal" failed: password=hunter2')
     with mock.patch("asm_portal.health.connection.cursor", side_effect=refused):
         response = client.get("/readyz")

@@ -5,6 +5,7 @@ stops only the server it started.
 """
 
 import shutil
+import signal
 import subprocess
 import time
 from collections.abc import Iterator
@@ -65,6 +66,15 @@ class OwnRedis:
             self.process.kill()
             self.process.wait(timeout=10)
         self.process = None
+
+    def pause(self) -> None:
+        """SIGSTOP: connections stay open and nothing answers, as with a hung server or a lost network."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGCONT)
 
     def answers(self) -> bool:
         try:
