@@ -64,7 +64,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "asm_portal.health.LivenessMiddleware",
+    "asm_portal.health.HealthProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Outside everything that can answer early (e.g. CommonMiddleware's 400 for an unknown
     # host), so that every response, error pages included, carries the header.
@@ -129,15 +129,16 @@ CACHES = {
     ),
 }
 CACHES["default"]["KEY_PREFIX"] = "asm"
+# django-redis, which (unlike Django's own backend) can treat a Redis that is
+# down as a cache miss: pages, sessions and claims go on without it.
+REDIS_CACHE_OPTIONS = {
+    "IGNORE_EXCEPTIONS": True,
+    "SOCKET_CONNECT_TIMEOUT": 0.5,
+    "SOCKET_TIMEOUT": 0.5,
+}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    # django-redis, which (unlike Django's own backend) can treat a Redis that is
-    # down as a cache miss: pages, sessions and claims go on without it.
     CACHES["default"]["BACKEND"] = "django_redis.cache.RedisCache"
-    CACHES["default"]["OPTIONS"] = {
-        "IGNORE_EXCEPTIONS": True,
-        "SOCKET_CONNECT_TIMEOUT": 0.5,
-        "SOCKET_TIMEOUT": 0.5,
-    }
+    CACHES["default"]["OPTIONS"] = REDIS_CACHE_OPTIONS
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 # A signed-in page reads its session from the cache; the database keeps every
 # session too, so a cache flush (or a Redis outage) signs no one out.
@@ -216,16 +217,21 @@ CELERY_TASK_ROUTES = {
     "claims.tasks.relay_outbox": {"queue": "emails"},
     "claims.tasks.sweep_deadlines": {"queue": "sweeps"},
 }
-# Publishing must never hold a web request: a dead broker costs at most three
-# 0.5 s connection attempts and 0.3 s of pauses, then the relay takes over.
+# Publishing must never hold a web request, then the relay takes over. One retry
+# is enough to replace a pooled connection that a restarted Redis closed. A Redis
+# that refuses connections costs next to nothing; one that hangs without closing
+# them about 1.5 s: web requests publish (and /readyz probes) on connections of
+# their own with the socket timeout below, far shorter than the workers' (8 s
+# through the workers' pool, measured); see claims.outbox.enqueue_delivery.
 CELERY_TASK_PUBLISH_RETRY = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
-    "max_retries": 2,
+    "max_retries": 1,
     "interval_start": 0,
     "interval_step": 0.1,
     "interval_max": 0.2,
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = 0.5
+ASM_BROKER_PUBLISH_SOCKET_TIMEOUT = 0.5
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, float | str] = {
     # Longer than any task may run; no task is ever scheduled with a countdown,

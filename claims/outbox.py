@@ -12,6 +12,7 @@ dying between those two steps (the lease then expires and the row goes again).
 """
 
 import contextlib
+import functools
 import logging
 import secrets
 import time
@@ -72,16 +73,31 @@ def record_notification(
 
 
 def enqueue_delivery(*, notification_id: int) -> bool:
-    """Publish the delivery task; False when the broker is unreachable (the relay will deliver)."""
+    """Publish the delivery task; False when the broker is unreachable (the relay will deliver).
+
+    It runs in web requests (on commit), so it publishes through connections
+    with a short socket timeout (``_publishing_pool``): Celery's own pool,
+    with the workers' longer timeout (CELERY_BROKER_TRANSPORT_OPTIONS), held a
+    request about 8 s when Redis hung without closing its connections.
+    """
     try:
-        # Bounded by CELERY_TASK_PUBLISH_RETRY_POLICY and the broker's connect timeout.
-        celery_app.send_task(DELIVER_TASK, args=[notification_id])
+        with _publishing_pool(celery_app.conf.broker_url).acquire(block=True, timeout=1) as connection:
+            celery_app.send_task(DELIVER_TASK, args=[notification_id], connection=connection)
     except Exception:
         logger.warning(
             "Could not queue email %s; the outbox relay will send it.", notification_id, exc_info=True
         )
         return False
     return True
+
+
+@functools.cache
+def _publishing_pool(broker_url: str) -> Any:
+    """This process's broker connections for publishing, one pool per broker URL (a test may change it)."""
+    short = {"socket_timeout": settings.ASM_BROKER_PUBLISH_SOCKET_TIMEOUT}
+    return celery_app.connection_for_write(broker_url, transport_options=short).Pool(
+        limit=celery_app.conf.broker_pool_limit
+    )
 
 
 def due_notifications(*, now: datetime) -> QuerySet[Notification]:

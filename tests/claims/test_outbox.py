@@ -61,7 +61,7 @@ def test_recording_queues_one_delivery_task_after_commit(django_capture_on_commi
         send_task.assert_not_called()  # nothing is published before the row is committed
         for callback in callbacks:
             callback()
-    send_task.assert_called_once_with(DELIVER_TASK, args=[notification.pk])
+    send_task.assert_called_once_with(DELIVER_TASK, args=[notification.pk], connection=mock.ANY)
 
 
 def test_recording_the_same_key_again_records_and_queues_nothing(django_capture_on_commit_callbacks):
@@ -225,7 +225,7 @@ def test_retry_makes_failed_rows_pending_and_queues_them(django_capture_on_commi
     with publish as send_task, django_capture_on_commit_callbacks(execute=True):
         retried = retry_notifications(notification_ids=[failed.pk, sent.pk])
     assert retried == 1
-    send_task.assert_called_once_with(DELIVER_TASK, args=[failed.pk])
+    send_task.assert_called_once_with(DELIVER_TASK, args=[failed.pk], connection=mock.ANY)
     failed.refresh_from_db()
     assert failed.state == Notification.State.PENDING
     assert failed.attempts == 0
