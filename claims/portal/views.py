@@ -38,7 +38,7 @@ from claims.portal.selectors import (
     customer_line_standing,
     orders_page,
 )
-from claims.portal.sign_in import customer_for_token, request_sign_in_link
+from claims.portal.sign_in import customer_for_token, request_sign_in_link, spend_sign_in_token
 from claims.services import answer_info_request, cancel_claim, mark_shipped, submit_claim
 from policies.eligibility import (
     Declaration,
@@ -105,16 +105,27 @@ def sign_in_sent(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def sign_in_link(request: HttpRequest) -> HttpResponse:
-    """GET shows a "Sign in" button and spends nothing (mail scanners open links); POST signs in."""
-    token = (request.POST if request.method == "POST" else request.GET).get("token", "")
-    customer = customer_for_token(request, token)
-    if customer is None:
-        return render(request, "portal/sign_in_link_invalid.html", {"form": SignInForm()}, status=400)
+    """GET shows a "Sign in" button and spends nothing (mail scanners open links); POST signs in.
+
+    The link's URL carries the token: its pages send ``Referrer-Policy: no-referrer``,
+    so the requests that follow (styles, scripts, the next page) never carry it in a Referer.
+    """
     if request.method == "GET":
-        return render(request, "portal/sign_in_link.html", {"token": token, "customer": customer})
-    login(request, customer)
-    messages.success(request, _("You are signed in as %(email)s.") % {"email": customer.email})
-    return redirect("portal:orders")
+        token = request.GET.get("token", "")
+        customer = customer_for_token(request, token)
+    else:
+        token = request.POST.get("token", "")
+        customer = spend_sign_in_token(request, token)
+    if customer is None:
+        response = render(request, "portal/sign_in_link_invalid.html", {"form": SignInForm()}, status=400)
+    elif request.method == "GET":
+        response = render(request, "portal/sign_in_link.html", {"token": token, "customer": customer})
+    else:
+        login(request, customer)
+        messages.success(request, _("You are signed in as %(email)s.") % {"email": customer.email})
+        response = redirect("portal:orders")
+    response["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 @require_POST
