@@ -73,6 +73,9 @@ def too_many_requests(
 
 # --- Signing in -------------------------------------------------------------------
 
+# The sign-in link's pages: a Referer carries the origin alone (see ``sign_in_link``).
+LINK_PAGE_REFERRER_POLICY = "strict-origin"
+
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
@@ -107,8 +110,10 @@ def sign_in_sent(request: HttpRequest) -> HttpResponse:
 def sign_in_link(request: HttpRequest) -> HttpResponse:
     """GET shows a "Sign in" button and spends nothing (mail scanners open links); POST signs in.
 
-    The link's URL carries the token: its pages send ``Referrer-Policy: no-referrer``,
-    so the requests that follow (styles, scripts, the next page) never carry it in a Referer.
+    The link's URL carries the token: its pages send ``Referrer-Policy: strict-origin``,
+    so the requests that follow (styles, scripts, the form's POST, the next page) carry
+    only the site's origin in their Referer, never the token. Not ``no-referrer``: with
+    it, browsers send ``Origin: null`` on the form's POST, which the CSRF check refuses.
     """
     if request.method == "GET":
         token = request.GET.get("token", "")
@@ -124,7 +129,7 @@ def sign_in_link(request: HttpRequest) -> HttpResponse:
         login(request, customer)
         messages.success(request, _("You are signed in as %(email)s.") % {"email": customer.email})
         response = redirect("portal:orders")
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = LINK_PAGE_REFERRER_POLICY
     return response
 
 
