@@ -16,5 +16,7 @@ max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "10000"))
 max_requests_jitter = max_requests // 10
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108 - heartbeat files, not data
 accesslog = "-"
+# Sign-in links carry a token in their query string: the access log writes it as [removed].
+logger_class = "asm_portal.access_log.TokenFreeAccessLogger"
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -373,6 +373,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"without_tokens": {"()": "asm_portal.access_log.WithoutTokens"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
+    # The development server's request lines, without sign-in links' tokens (gunicorn: gunicorn.conf.py).
+    "loggers": {
+        "django.server": {"handlers": ["console"], "filters": ["without_tokens"], "propagate": False}
+    },
 }

@@ -3,6 +3,11 @@
 
 The context is built from the row alone (its claim and the facts the service
 recorded), so an email can carry only its own customer's data.
+
+A sign-in link is the one thing never recorded: its row holds the order number
+and email the visitor typed, and the link is minted here, when the email is
+rendered for delivery (a resend mints a fresh one). So no token is ever in a
+database row or on the admin's Emails page; only the customer's mailbox holds it.
 """
 
 from dataclasses import dataclass
@@ -12,10 +17,14 @@ from typing import Any
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
+from sesame.utils import get_query_string
 
-from claims.models import Claim, ClaimKind, Notification
+from claims.models import Claim, ClaimKind, Notification, User
+from claims.portal.selectors import sign_in_customer
 from policies.reasons import ShippingPayer
 from policies.terms import Terms, current_terms
+
+SIGN_IN_LINK = "sign_in_link"
 
 # The declaration a mismatch found at inspection contradicts, by clause.
 DECLARATION_FIELDS = {
@@ -25,6 +34,10 @@ DECLARATION_FIELDS = {
     "W4": "declared_not_dropped_or_mishandled",
     "W5": "declared_no_third_party_repair",
 }
+
+
+class NothingToSend(Exception):
+    """The row names no one to write to (a sign-in request that matches no customer): it is not sent."""
 
 
 @dataclass(frozen=True)
@@ -37,6 +50,11 @@ class RenderedEmail:
 def claim_url(claim: Claim) -> str:
     """The customer's page for the claim (served by the portal at ``claims/<rma>/``)."""
     return f"{settings.ASM_SITE_URL}/claims/{claim.rma_number}/"
+
+
+def sign_in_url(customer: User) -> str:
+    """A fresh one-time sign-in link (django-sesame), valid for SESAME_MAX_AGE from now."""
+    return f"{settings.ASM_SITE_URL}{reverse('portal:sign_in_link')}{get_query_string(customer)}"
 
 
 def claim_admin_url(claim: Claim) -> str:
@@ -84,13 +102,30 @@ def _claim_context(claim: Claim, recorded: dict[str, Any]) -> dict[str, Any]:
     return context
 
 
+def _sign_in_context(notification: Notification) -> dict[str, Any]:
+    # The look-up happens here, in the worker, so the sign-in request takes the same time either way.
+    customer = sign_in_customer(
+        order_number=str(notification.context.get("order_number", "")), email=notification.recipient
+    )
+    if customer is None:
+        raise NothingToSend("No customer has this order number and email: no link was sent.")
+    return {
+        "customer": customer,
+        "link": sign_in_url(customer),
+        "expires_minutes": settings.SESAME_MAX_AGE // 60,
+    }
+
+
 def email_context(notification: Notification) -> dict[str, Any]:
+    """What the row's templates see; raises ``NothingToSend`` when the email has no one to go to."""
     recorded = _recorded_facts(notification.context)
     context: dict[str, Any] = {**recorded, "site_url": settings.ASM_SITE_URL}
     if notification.claim is not None:
         context.update(_claim_context(notification.claim, recorded))
     else:
         context["terms"] = current_terms()
+    if notification.template_key == SIGN_IN_LINK:
+        context.update(_sign_in_context(notification))
     return context
 
 

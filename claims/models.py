@@ -501,6 +501,8 @@ class Notification(models.Model):
         PENDING = "pending", _("Pending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
+        # Nothing to send: a sign-in request whose order number and email match no customer.
+        SKIPPED = "skipped", _("Not sent")
 
     recipient = models.EmailField()
     template_key = models.CharField(max_length=48)

@@ -30,7 +30,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from asm_portal.celery import app as celery_app
-from claims.emails import render_email
+from claims.emails import NothingToSend, render_email
 from claims.models import Claim, Notification
 
 logger = logging.getLogger(__name__)
@@ -173,12 +173,27 @@ def _record_failure(*, notification: Notification, error: Exception, now: dateti
     ).update(**changes)
 
 
+def _record_skipped(*, notification: Notification, reason: NothingToSend) -> None:
+    Notification.objects.filter(
+        pk=notification.pk,
+        state=Notification.State.PENDING,
+        lease_expires_at=notification.lease_expires_at,
+    ).update(
+        state=Notification.State.SKIPPED, lease_expires_at=None, last_error=str(reason)[:LAST_ERROR_LENGTH]
+    )
+
+
 def _send_leased(notification: Notification, *, connection: BaseEmailBackend, now: datetime) -> bool:
     """Send a row this worker holds; record the outcome. True when the server accepted it."""
     try:
+        # Rendered first: a row with no one to write to never opens the connection.
+        message = build_message(notification, connection=connection)
         # Opening is a no-op on a connection already open for an earlier row.
         connection.open()
-        build_message(notification, connection=connection).send()
+        message.send()
+    except NothingToSend as reason:
+        _record_skipped(notification=notification, reason=reason)
+        return False
     except Exception as error:
         _close_quietly(connection)
         logger.warning("Email %s failed (attempt %d): %s", notification.pk, notification.attempts, error)

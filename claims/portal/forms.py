@@ -74,6 +74,7 @@ class SignInForm(PortalForm):
     )
     email = forms.EmailField(
         label=gettext_lazy("Email address on the order"),
+        max_length=254,  # the outbox row's recipient column
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 

@@ -9,7 +9,7 @@ from django.db.models import BooleanField, Case, Prefetch, QuerySet, When
 from django.utils.translation import gettext as _
 
 from claims.lifecycle import Status
-from claims.models import Claim, ClaimEvent, ClaimPhoto, Message, Order, OrderLine, User
+from claims.models import Claim, ClaimEvent, ClaimPhoto, Message, Order, OrderLine, User, normalize_email
 from claims.selectors import COVERING_CLAIMS
 from policies.eligibility import Verdict, return_window, warranty_period
 from policies.terms import Terms
@@ -160,4 +160,22 @@ def claim_page(claim: Claim) -> ClaimPage:
         ],
         conversation=list(claim.messages.exclude(kind=Message.Kind.INTERNAL_NOTE).select_related("author")),
         photos=list(claim.photos.all()),
+    )
+
+
+def sign_in_customer(*, order_number: str, email: str) -> User | None:
+    """The customer who may sign in by this order number and email, if any.
+
+    Staff accounts never match: they use the admin login.
+    """
+    return (
+        User.objects.filter(
+            email=normalize_email(email),
+            is_active=True,
+            is_staff=False,
+            is_superuser=False,
+            orders__number__iexact=order_number.strip(),
+        )
+        .distinct()
+        .first()
     )

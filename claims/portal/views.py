@@ -38,7 +38,7 @@ from claims.portal.selectors import (
     customer_line_standing,
     orders_page,
 )
-from claims.portal.sign_in import customer_for_token, request_sign_in_link
+from claims.portal.sign_in import customer_for_token, request_sign_in_link, spend_sign_in_token
 from claims.services import answer_info_request, cancel_claim, mark_shipped, submit_claim
 from policies.eligibility import (
     Declaration,
@@ -73,6 +73,9 @@ def too_many_requests(
 
 # --- Signing in -------------------------------------------------------------------
 
+# The sign-in link's pages: a Referer carries the origin alone (see ``sign_in_link``).
+LINK_PAGE_REFERRER_POLICY = "strict-origin"
+
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
@@ -105,16 +108,29 @@ def sign_in_sent(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def sign_in_link(request: HttpRequest) -> HttpResponse:
-    """GET shows a "Sign in" button and spends nothing (mail scanners open links); POST signs in."""
-    token = (request.POST if request.method == "POST" else request.GET).get("token", "")
-    customer = customer_for_token(request, token)
-    if customer is None:
-        return render(request, "portal/sign_in_link_invalid.html", {"form": SignInForm()}, status=400)
+    """GET shows a "Sign in" button and spends nothing (mail scanners open links); POST signs in.
+
+    The link's URL carries the token: its pages send ``Referrer-Policy: strict-origin``,
+    so the requests that follow (styles, scripts, the form's POST, the next page) carry
+    only the site's origin in their Referer, never the token. Not ``no-referrer``: with
+    it, browsers send ``Origin: null`` on the form's POST, which the CSRF check refuses.
+    """
     if request.method == "GET":
-        return render(request, "portal/sign_in_link.html", {"token": token, "customer": customer})
-    login(request, customer)
-    messages.success(request, _("You are signed in as %(email)s.") % {"email": customer.email})
-    return redirect("portal:orders")
+        token = request.GET.get("token", "")
+        customer = customer_for_token(request, token)
+    else:
+        token = request.POST.get("token", "")
+        customer = spend_sign_in_token(request, token)
+    if customer is None:
+        response = render(request, "portal/sign_in_link_invalid.html", {"form": SignInForm()}, status=400)
+    elif request.method == "GET":
+        response = render(request, "portal/sign_in_link.html", {"token": token, "customer": customer})
+    else:
+        login(request, customer)
+        messages.success(request, _("You are signed in as %(email)s.") % {"email": customer.email})
+        response = redirect("portal:orders")
+    response["Referrer-Policy"] = LINK_PAGE_REFERRER_POLICY
+    return response
 
 
 @require_POST

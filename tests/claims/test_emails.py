@@ -1,6 +1,7 @@
 """Every email, rendered from the rows the services and the sweep really record: the right facts,
 a link to the claim, and nothing of another customer's."""
 
+import re
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -9,10 +10,11 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.conf import settings as django_settings
+from django.test import Client
 from django.utils import timezone
 
 from claims.deadlines import sweep_deadlines
-from claims.emails import render_email
+from claims.emails import NothingToSend, render_email
 from claims.models import Claim, ClaimKind, Notification, Outcome, RejectReason, User
 from claims.outbox import record_notification
 from claims.services import (
@@ -30,7 +32,7 @@ from claims.services import (
 from policies.reasons import DefectCategory, ShippingPayer
 from policies.terms import Terms
 from tests.background.celery_app import use_broker
-from tests.factories import ALL_GOOD, make_claim, new_customer, new_line, new_staff
+from tests.factories import ALL_GOOD, make_claim, new_customer, new_line, new_order, new_staff
 from tests.photos import make_photo
 
 pytestmark = pytest.mark.django_db
@@ -265,17 +267,41 @@ def test_warranty_received_email_promises_the_wp4_dates():
     assert f"{claim.deadline_on:%-d %B %Y}" in email.text
 
 
-def test_the_sign_in_link_email_has_the_link_and_its_expiry_and_no_claim():
-    link = "https://care.asm.example/sign-in/?token=abc123"
+def test_the_sign_in_link_email_has_the_link_and_its_expiry_and_no_claim(settings):
+    alice = new_order(customer=new_customer(email="alice@example.com"), number="ASM100777").customer
     notification = record_notification(
         template_key="sign_in_link",
         recipient="alice@example.com",
         unique_key="sign-in:alice:1",
-        context={"link": link, "expires_minutes": 30},
+        context={"order_number": "asm100777"},
     )
     email = render_email(notification)
     assert email.subject == "Your sign-in link for ASM Care"
+    link = re.search(r"\S+/sign-in/link/\?token=[\w:.-]+", email.text)
+    assert link is not None
+    assert link.group(0).startswith(settings.ASM_SITE_URL)
+    token = link.group(0).partition("token=")[2]
+    opened = Client().get(link.group(0).removeprefix(settings.ASM_SITE_URL))
+    assert opened.status_code == 200
+    assert alice.email in opened.content.decode()  # "You are signing in as …"
     for part in (email.text, email.html):
-        assert link in part
+        assert token in part
         assert "30 minutes" in part
         assert "/claims/" not in part
+
+
+@pytest.mark.parametrize(
+    ("recipient", "order_number"),
+    [("alice@example.com", "ASM999999"), ("mallory@example.com", "ASM100777")],
+    ids=["unknown order", "another email"],
+)
+def test_a_sign_in_request_that_matches_no_customer_renders_nothing(recipient, order_number):
+    new_order(customer=new_customer(email="alice@example.com"), number="ASM100777")
+    notification = record_notification(
+        template_key="sign_in_link",
+        recipient=recipient,
+        unique_key="sign-in:1",
+        context={"order_number": order_number},
+    )
+    with pytest.raises(NothingToSend):
+        render_email(notification)

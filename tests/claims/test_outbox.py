@@ -21,7 +21,7 @@ from claims.outbox import (
     retry_notifications,
 )
 from tests.background.celery_app import use_broker
-from tests.factories import make_claim
+from tests.factories import make_claim, new_customer, new_order
 
 pytestmark = pytest.mark.django_db
 
@@ -35,12 +35,18 @@ def _in_process_broker():
         yield
 
 
+@pytest.fixture(autouse=True)
+def _someone_with_an_order(db):
+    # The rows below are sign-in requests: the worker sends a link only to a customer with the order.
+    new_order(customer=new_customer(email="someone@example.com"), number="ASM100001")
+
+
 def pending(**fields) -> Notification:
     fields.setdefault("unique_key", "key-1")
     return Notification.objects.create(
         template_key="sign_in_link",
         recipient="someone@example.com",
-        context={"link": "https://care.asm.example/sign-in/abc", "expires_minutes": 30},
+        context={"order_number": "ASM100001"},
         **fields,
     )
 

@@ -186,3 +186,22 @@ def test_sign_in_with_the_keyboard_alone(phone, sent_emails, settings, live_serv
     phone.get_by_role("button", name="Sign in").focus()
     phone.keyboard.press("Enter")
     expect(phone.get_by_role("heading", name="My orders")).to_be_visible()
+
+
+def test_no_request_after_the_link_carries_its_token(phone, sent_emails, settings, live_server, order):
+    """The link page's styles, scripts, its form's POST and the pages after it: no Referer holds the token."""
+    settings.ASM_SITE_URL = live_server.url
+    phone.goto("/sign-in/")
+    phone.get_by_label("Order number").fill("ASM100245")
+    phone.get_by_label("Email address on the order").fill("ana@example.com")
+    phone.get_by_role("button", name="Email me a sign-in link").click()
+    expect(phone.get_by_role("heading", name="Check your email")).to_be_visible()
+    link = sign_in_link(sent_emails()[0])
+    token = link.partition("token=")[2]
+    referers: list[str] = []
+    phone.on("request", lambda request: referers.append(request.headers.get("referer", "")))
+    phone.goto(link)
+    phone.get_by_role("button", name="Sign in").click()
+    expect(phone.get_by_role("heading", name="My orders")).to_be_visible()
+    assert len(referers) > 3  # the link, its styles and script, the POST, My orders and theirs
+    assert [referer for referer in referers if token in referer or "sign-in/link" in referer] == []
