@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0005_claim_open_next_date_index'),
+        ('claims', '0006_notification_not_sent_and_no_stored_links'),
     ]
 
     operations = [
