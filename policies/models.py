@@ -1,7 +1,16 @@
 """Policy terms and the company's closure days, as data managers can change."""
 
-from django.db import models
+from typing import Any
+
+from django.core.cache import cache
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
+
+# Where ``policies.terms.current_terms`` keeps the terms in force; a change forgets them.
+CURRENT_TERMS_CACHE_KEY = "policies:current-terms:1"
+# How long the cache may keep them at most: bounds a change whose forgetting was lost
+# (the cache unreachable at that instant, back afterwards).
+CURRENT_TERMS_CACHE_SECONDS = 300
 
 
 class PolicyTerms(models.Model):
@@ -55,6 +64,15 @@ class PolicyTerms(models.Model):
     def __str__(self) -> str:
         return str(_("Policy terms"))
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        forget_current_terms()
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        deleted = super().delete(*args, **kwargs)
+        forget_current_terms()
+        return deleted
+
 
 class ClosureDay(models.Model):
     """A day that is not a business day beyond weekends and the country's public holidays."""
@@ -69,3 +87,10 @@ class ClosureDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.description}"
+
+
+def forget_current_terms() -> None:
+    """Now, for this transaction's own next read, and on commit, for everyone else's: a page that read
+    the old terms while the change was committing cannot put them back in the cache for long."""
+    cache.delete(CURRENT_TERMS_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(CURRENT_TERMS_CACHE_KEY), robust=True)

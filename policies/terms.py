@@ -3,7 +3,9 @@
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
-from policies.models import PolicyTerms
+from django.core.cache import cache
+
+from policies.models import CURRENT_TERMS_CACHE_KEY, CURRENT_TERMS_CACHE_SECONDS, PolicyTerms
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,14 @@ class Terms:
 
 
 def current_terms() -> Terms:
-    """The terms in force for a claim filed now (seeded by a data migration)."""
-    row = PolicyTerms.objects.order_by("pk").first()
-    return Terms.from_model(row) if row else Terms()
+    """The terms in force for a claim filed now (seeded by a data migration).
+
+    Read on nearly every page (the footer's contacts), so kept in the shared
+    cache until a manager changes them (``PolicyTerms.save`` forgets them).
+    """
+    terms = cache.get(CURRENT_TERMS_CACHE_KEY)
+    if not isinstance(terms, Terms):
+        row = PolicyTerms.objects.order_by("pk").first()
+        terms = Terms.from_model(row) if row else Terms()
+        cache.set(CURRENT_TERMS_CACHE_KEY, terms, timeout=CURRENT_TERMS_CACHE_SECONDS)
+    return terms

@@ -85,7 +85,11 @@ def orders_page(*, customer: User, today: date, terms: Terms) -> OrdersPage:
     database finds covering their items (``COVERING_CLAIMS``) counted against their line.
     """
     claims = list(
-        customer_claims(customer).annotate(
+        Claim.objects.filter(order_line__order__customer=customer)
+        .select_related("order_line__product")
+        # What the list and the lines' standing show; a claim row is wide (declaration, policy snapshot).
+        .only("rma_number", "kind", "status", "quantity", "order_line__product__name")
+        .annotate(
             covers_items=Case(When(COVERING_CLAIMS, then=True), default=False, output_field=BooleanField())
         )
     )
