@@ -514,7 +514,9 @@ def _customers_by_email(emails: Iterable[str]) -> dict[str, User]:
     return {
         user.email: user
         for chunk in _chunks(emails)
-        for user in User.objects.filter(email__in=chunk).only("pk", "email", "full_name")
+        for user in User.objects.filter(email__in=chunk).only(
+            "pk", "email", "full_name", "is_staff", "is_superuser"
+        )
     }
 
 
