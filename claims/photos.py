@@ -38,11 +38,14 @@ MAX_PHOTO_BYTES = 10 * 1024 * 1024
 # Pillow refuses images above 2 × 89.5 MP as bombs; ours is far lower, and is
 # checked from the header before the pixels are decoded.
 MAX_PHOTO_PIXELS = 40_000_000
-# What one request may make the server decode, all its photos together. A
-# photo costs its decoded pixels (a large JPEG is decoded already scaled down),
-# so eight 12-megapixel phone photos fit, and no request holds a web worker for
-# more than a few seconds (``benchmarks/photo_uploads.py``).
+# What one request may make the server decode, all its photos together, in
+# JPEG pixels: a photo costs its decoded pixels (a large JPEG is decoded
+# already scaled down), a PNG or WebP pixel twice as much (measured: decoding
+# and re-encoding one takes about twice as long). Eight 12-megapixel phone
+# photos fit, and no request holds a web worker for more than a few seconds
+# (``benchmarks/photo_uploads.py``).
 MAX_REQUEST_PIXELS = 100_000_000
+LOSSLESS_PIXEL_COST = 2
 # Stored photos are scaled down to this longest side; enough to judge a defect,
 # and a 12-megapixel phone photo (4,032 × 3,024) is kept at its size, not resampled.
 MAX_STORED_SIDE = 4096
@@ -145,19 +148,32 @@ def decoded_pixels(upload: UploadedFile) -> int:
         return 0
 
 
+def _decoding_cost(upload: UploadedFile) -> int:
+    """``decoded_pixels`` in JPEG pixels: a PNG or WebP pixel costs ``LOSSLESS_PIXEL_COST`` of them."""
+    pixels = decoded_pixels(upload)
+    upload.seek(0)
+    is_jpeg = upload.read(3) == b"\xff\xd8\xff"
+    upload.seek(0)
+    return pixels if is_jpeg else pixels * LOSSLESS_PIXEL_COST
+
+
 def check_request_pixels(uploads: Sequence[UploadedFile]) -> None:
     """Refuse uploads that together would cost more than ``MAX_REQUEST_PIXELS`` to decode.
 
     Only the headers are read. Callers check before storing any upload, so a
     refused request stores nothing.
     """
-    if sum(decoded_pixels(upload) for upload in uploads) > MAX_REQUEST_PIXELS:
+    if sum(_decoding_cost(upload) for upload in uploads) > MAX_REQUEST_PIXELS:
         raise PhotoRejected(
             _(
-                "Together these photos are too large to process at once (more than %(limit)d "
-                "megapixels); nothing was saved. Send fewer at a time, or smaller ones."
+                "Together these photos are too large to process at once (more than %(jpeg)d megapixels "
+                "of JPEG, or %(lossless)d of PNG or WebP); nothing was saved. Send fewer at a time, "
+                "or smaller ones."
             )
-            % {"limit": MAX_REQUEST_PIXELS // 1_000_000}
+            % {
+                "jpeg": MAX_REQUEST_PIXELS // 1_000_000,
+                "lossless": MAX_REQUEST_PIXELS // LOSSLESS_PIXEL_COST // 1_000_000,
+            }
         )
 
 
