@@ -127,14 +127,12 @@ def _open(upload: UploadedFile, name: str) -> Image.Image:
             raise _reject(name, _("this is not a JPEG, PNG or WebP photo.")) from None
     width, height = source.size
     if width * height > MAX_PHOTO_PIXELS:
-        source.close()
         raise _reject(name, _too_large())
     scale = max(width, height) / MAX_STORED_SIDE
     if source.format == "JPEG" and scale >= 2:
         try:
             source.draft("RGB", (int(width / scale), int(height / scale)))
         except Exception:
-            source.close()
             raise _reject(name, _damaged()) from None
     return source
 
