@@ -1,7 +1,11 @@
 """Time ``manage.py import_orders`` on a 10,000-line file: first run inserts, second run changes nothing.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/asm_bench DJANGO_DEBUG=true \\
-        .venv/bin/python benchmarks/import_orders.py [--lines 10000]
+        .venv/bin/python benchmarks/import_orders.py [--lines 100000]
+
+Each run prints its wall and CPU time and the process's peak resident memory
+(``ru_maxrss``, which also counts the database driver's buffers) before and
+after it: the import streams the file, so the peak should not grow with it.
 
 It runs against the database server in ``DATABASE_URL`` (SQLite by default),
 in a scratch test database created beside it and dropped at the end, so the
@@ -13,6 +17,7 @@ import csv
 import io
 import os
 import random
+import resource
 import sys
 import tempfile
 import time
@@ -63,11 +68,15 @@ def write_order_file(path: Path, *, lines: int) -> None:
             )
 
 
-def timed_import(path: Path) -> tuple[float, str]:
+def peak_memory_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def timed_import(path: Path) -> tuple[float, float, str]:
     summary = io.StringIO()
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     call_command("import_orders", str(path), stdout=summary, stderr=io.StringIO())
-    return time.perf_counter() - started, summary.getvalue().strip()
+    return time.perf_counter() - started, time.process_time() - cpu_started, summary.getvalue().strip()
 
 
 def main() -> None:
@@ -82,10 +91,17 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "orders.csv"
             write_order_file(path, lines=lines)
-            print(f"{lines} lines on {connection.vendor} ({scratch_database})")
+            print(
+                f"{lines} lines ({path.stat().st_size / 1024 / 1024:.1f} MB) on {connection.vendor} "
+                f"({scratch_database}); load average {os.getloadavg()[0]:.2f}"
+            )
             for label in ("first run (inserts)", "second run (no change)"):
-                seconds, summary = timed_import(path)
-                print(f"{label:<24} {seconds:6.2f} s   {summary}")
+                peak_before = peak_memory_mb()
+                seconds, cpu_seconds, summary = timed_import(path)
+                print(
+                    f"{label:<24} {seconds:6.2f} s (CPU {cpu_seconds:6.2f} s), peak memory "
+                    f"{peak_memory_mb():.0f} MB (was {peak_before:.0f} MB)   {summary}"
+                )
     finally:
         connection.creation.destroy_test_db(scratch_database, verbosity=0)
 

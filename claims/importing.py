@@ -1,4 +1,4 @@
-"""Orders in: read a shop's CSV or JSON export, check every row, upsert it all in one transaction.
+"""Orders in: read a shop's CSV or JSON export as a stream, check every row, upsert it all in one transaction.
 
 The file is all or nothing. Every problem is collected (not just the first)
 and reported as ``line N: field: reason``; if there is any, nothing is
@@ -13,8 +13,8 @@ never clears a value already recorded, so a later export fills them in.
 Nothing is ever deleted.
 """
 
+import codecs
 import csv
-import io
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
@@ -50,6 +50,16 @@ KNOWN_COLUMNS = frozenset(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)
 LOOKUP_CHUNK = 900
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 UNIT_PRICE_MAX = Decimal("9999999999.99")  # OrderLine.unit_price: 12 digits, 2 decimal places
+QUANTITY_MAX = 1_000_000  # far above any order; well inside the database's integer
+# A longer value is refused by its own check (names hold 200 characters at most).
+MAX_CSV_FIELD_CHARS = 1_000_000
+CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+SHOWN_CHARS = 40
+SNIFF_BYTES = 4096
+# Rows upserted together; the whole file is still one transaction.
+WRITE_BATCH_ROWS = 2000
+# A file with more problems than this is reported by its first ones and a count.
+MAX_PROBLEMS = 1000
 
 Progress = Callable[[int], object]
 Keyed = TypeVar("Keyed")
@@ -130,30 +140,63 @@ class ImportSummary:
 # --- Reading --------------------------------------------------------------------
 
 
-def read_order_file(path: Path) -> list[SourceRow]:
-    """The file's records; JSON when it is named ``*.json`` or starts with ``[``, CSV otherwise."""
+def read_order_file(path: Path) -> Iterator[SourceRow | RowProblem]:
+    """The file's records one at a time, and a problem for each that cannot be read as a record.
+
+    JSON when the file is named ``*.json`` or starts with ``[``, CSV otherwise.
+    A CSV file is read a line at a time; a JSON file is decoded one object at
+    a time. A problem with the whole file raises ``ImportRefused``.
+    """
     try:
-        raw = path.read_bytes()
+        file = path.open("rb")
     except OSError as error:
         raise ImportRefused([RowProblem(None, "file", f"cannot be read ({error.strerror})")]) from error
+    with file:
+        start = file.read(SNIFF_BYTES).removeprefix(codecs.BOM_UTF8).lstrip()
+        if not start and file.read(1) == b"":
+            raise ImportRefused([RowProblem(None, "file", "the file is empty")])
+        file.seek(0)
+        if path.suffix.lower() == ".json" or start.startswith(b"["):
+            yield from _read_json(_decoded(file.read(), line_offset=0))
+        else:
+            yield from _read_csv(_text_lines(file))
+
+
+def estimated_rows(path: Path) -> int:
+    """About how many records the file holds, counted without decoding it (for a progress bar)."""
+    marker = b"{" if path.suffix.lower() == ".json" else b"\n"
     try:
-        text = raw.decode("utf-8-sig")
+        with path.open("rb") as file:
+            return sum(chunk.count(marker) for chunk in iter(lambda: file.read(1 << 20), b""))
+    except OSError:
+        return 0
+
+
+def _not_utf8(line: int, byte: int) -> ImportRefused:
+    return ImportRefused(
+        [RowProblem(line, "file", f"not UTF-8 text (byte 0x{byte:02x}); save the file as UTF-8")]
+    )
+
+
+def _decoded(raw: bytes, *, line_offset: int) -> str:
+    try:
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        text_line = raw[: error.start].count(b"\n") + 1
-        raise ImportRefused(
-            [
-                RowProblem(
-                    text_line,
-                    "file",
-                    f"not UTF-8 text (byte 0x{raw[error.start]:02x}); save the file as UTF-8",
-                )
-            ]
-        ) from error
-    if not text.strip():
-        raise ImportRefused([RowProblem(None, "file", "the file is empty")])
-    if path.suffix.lower() == ".json" or text.lstrip().startswith("["):
-        return _read_json(text)
-    return _read_csv(text)
+        line = line_offset + raw[: error.start].count(b"\n") + 1
+        raise _not_utf8(line, raw[error.start]) from error
+
+
+def _text_lines(file: BinaryIO) -> Iterator[str]:
+    """The file's lines as text; a multi-byte character never spans a line break, so each decodes alone."""
+    for number, raw in enumerate(file, start=1):
+        yield _decoded(raw, line_offset=number - 1) if number == 1 else _line_text(raw, number)
+
+
+def _line_text(raw: bytes, number: int) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise _not_utf8(number, raw[error.start]) from error
 
 
 def _header_problems(columns: Sequence[str], *, line: int | None) -> list[RowProblem]:
@@ -163,7 +206,7 @@ def _header_problems(columns: Sequence[str], *, line: int | None) -> list[RowPro
         if name not in columns
     ]
     problems += [
-        RowProblem(line, "header", f"unknown column “{name}”")
+        RowProblem(line, "header", f"unknown column “{_shown(name)}”")
         for name in dict.fromkeys(columns)
         if name not in KNOWN_COLUMNS
     ]
@@ -174,29 +217,36 @@ def _header_problems(columns: Sequence[str], *, line: int | None) -> list[RowPro
     return problems
 
 
-def _read_csv(text: str) -> list[SourceRow]:
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = [name.strip().lower() for name in next(reader)]
-    problems = _header_problems(header, line=1)
-    if problems:
-        raise ImportRefused(problems)
-    rows: list[SourceRow] = []
-    for cells in reader:
-        if not any(cell.strip() for cell in cells):
-            continue
-        if len(cells) != len(header):
-            problems.append(
-                RowProblem(
+def _read_csv(lines: Iterator[str]) -> Iterator[SourceRow | RowProblem]:
+    reader = csv.reader(lines)
+    previous_limit = csv.field_size_limit(MAX_CSV_FIELD_CHARS)
+    try:
+        header = [name.strip().lower() for name in next(reader, [])]
+        problems = _header_problems(header, line=1)
+        if problems:
+            raise ImportRefused(problems)
+        any_rows = False
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as error:
+                yield RowProblem(reader.line_num, "row", f"cannot be read as CSV ({error})")
+                continue
+            if not any(cell.strip() for cell in cells):
+                continue
+            any_rows = True
+            if len(cells) != len(header):
+                yield RowProblem(
                     reader.line_num, "row", f"has {len(cells)} values where the header has {len(header)}"
                 )
-            )
-            continue
-        rows.append(SourceRow(reader.line_num, dict(zip(header, cells, strict=True))))
-    if problems:
-        raise ImportRefused(problems)
-    if not rows:
+                continue
+            yield SourceRow(reader.line_num, dict(zip(header, cells, strict=True)))
+    finally:
+        csv.field_size_limit(previous_limit)
+    if not any_rows:
         raise ImportRefused([RowProblem(None, "file", "the file has a header but no rows")])
-    return rows
 
 
 def _json_text(value: Any) -> str | None:
@@ -210,40 +260,95 @@ def _json_text(value: Any) -> str | None:
     return None
 
 
-def _read_json(text: str) -> list[SourceRow]:
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ImportRefused(
-            [RowProblem(None, "file", f"not valid JSON ({error.msg} at line {error.lineno})")]
-        ) from error
-    if not isinstance(document, list):
+def _json_records(text: str) -> Iterator[tuple[int, Any]]:
+    """(position, value) for each element of a JSON array, decoded one at a time."""
+    decoder = json.JSONDecoder()
+    space = re.compile(r"\s*")
+
+    def skip(at: int) -> int:
+        match = space.match(text, at)
+        return match.end() if match else at
+
+    def malformed(reason: str, at: int) -> ImportRefused:
+        line = text.count("\n", 0, at) + 1
+        return ImportRefused([RowProblem(None, "file", f"not valid JSON ({reason} at line {line})")])
+
+    at = skip(0)
+    if not text.startswith("[", at):
         raise ImportRefused([RowProblem(None, "file", "expected a JSON array of objects")])
-    if not document:
+    at = skip(at + 1)
+    position = 0
+    while not text.startswith("]", at):
+        position += 1
+        try:
+            value, at = decoder.raw_decode(text, at)
+        except json.JSONDecodeError as error:
+            raise malformed(error.msg, error.pos) from error
+        except RecursionError:
+            yield position, RecursionError
+            at = _end_of_value(text, at)
+        else:
+            yield position, value
+        at = skip(at)
+        if text.startswith(",", at):
+            at = skip(at + 1)
+        elif not text.startswith("]", at):
+            raise malformed("Expecting ',' delimiter", at)
+    if position == 0:
         raise ImportRefused([RowProblem(None, "file", "the file is empty")])
-    rows: list[SourceRow] = []
-    problems: list[RowProblem] = []
-    for position, record in enumerate(document, start=1):
+
+
+def _end_of_value(text: str, at: int) -> int:
+    """Where the nested value starting at ``at`` ends, found by counting brackets outside strings."""
+    depth, in_string, escaped = 0, False, False
+    for index in range(at, len(text)):
+        character = text[index]
+        if in_string:
+            if escaped:
+                escaped = False
+            elif character == "\\":
+                escaped = True
+            elif character == '"':
+                in_string = False
+        elif character == '"':
+            in_string = True
+        elif character in "[{":
+            depth += 1
+        elif character in "]}":
+            depth -= 1
+            if depth == 0:
+                return index + 1
+    return len(text)
+
+
+def _read_json(text: str) -> Iterator[SourceRow | RowProblem]:
+    for position, record in _json_records(text):
+        if record is RecursionError:
+            yield RowProblem(position, "row", "nested too deeply")
+            continue
         if not isinstance(record, dict):
-            problems.append(RowProblem(position, "row", "expected an object"))
+            yield RowProblem(position, "row", "expected an object")
             continue
         columns = [str(name).strip().lower() for name in record]
-        header_problems = _header_problems(columns, line=position)
+        problems = _header_problems(columns, line=position)
         values: dict[str, str] = {}
         for name, value in zip(columns, record.values(), strict=True):
             as_text = _json_text(value)
             if as_text is None:
-                header_problems.append(RowProblem(position, name, "must be text or a number"))
+                problems.append(RowProblem(position, _shown(name), "must be text or a number"))
             else:
                 values[name] = as_text
-        problems += header_problems
-        rows.append(SourceRow(position, values))
-    if problems:
-        raise ImportRefused(problems)
-    return rows
+        yield from problems
+        if not problems:
+            yield SourceRow(position, values)
 
 
 # --- Checking -------------------------------------------------------------------
+
+
+def _shown(text: str) -> str:
+    """A value as quoted in a problem: short enough for one line of a terminal."""
+    return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…"
 
 
 def _check_text(values: dict[str, str], name: str, *, max_length: int, required: bool = True) -> str:
@@ -262,17 +367,19 @@ def _check_email(values: dict[str, str]) -> str:
     try:
         validate_email(email)
     except ValidationError as error:
-        raise ValueError(f"not a valid email address: “{values['email'].strip()}”") from error
+        raise ValueError(f"not a valid email address: “{_shown(values['email'].strip())}”") from error
     return email
 
 
 def _check_quantity(values: dict[str, str]) -> int:
     text = values["quantity"].strip()
-    if not re.fullmatch(r"[+-]?\d+", text):
-        raise ValueError(f"not a whole number: “{text}”" if text else "required")
+    if not re.fullmatch(r"[+-]?\d{1,30}", text):
+        raise ValueError(f"not a whole number: “{_shown(text)}”" if text else "required")
     quantity = int(text)
     if quantity < 1:
         raise ValueError(f"must be at least 1, not {quantity}")
+    if quantity > QUANTITY_MAX:
+        raise ValueError(f"must be at most {QUANTITY_MAX}, not {quantity}")
     return quantity
 
 
@@ -287,7 +394,7 @@ def _check_date(values: dict[str, str], name: str, *, today: date, required: boo
             raise ValueError(text)
         day = date.fromisoformat(text)
     except ValueError as error:
-        raise ValueError(f"not a date in the form YYYY-MM-DD: “{text}”") from error
+        raise ValueError(f"not a date in the form YYYY-MM-DD: “{_shown(text)}”") from error
     if day > today:
         raise ValueError(f"{day.isoformat()} is in the future")
     return day
@@ -297,16 +404,18 @@ def _check_unit_price(values: dict[str, str]) -> Decimal | None:
     text = values.get("unit_price", "").strip()
     if not text:
         return None
+    shown = _shown(text)
     try:
         price = Decimal(text)
     except InvalidOperation as error:
-        raise ValueError(f"not a number: “{text}”") from error
+        raise ValueError(f"not a number: “{shown}”") from error
     if not price.is_finite() or price < 0:
-        raise ValueError(f"must be zero or more: “{text}”")
-    if price != price.quantize(Decimal("0.01")):
-        raise ValueError(f"more than 2 decimal places: “{text}”")
+        raise ValueError(f"must be zero or more: “{shown}”")
+    # Before quantizing: ``quantize`` itself fails on a number like 1e400.
     if price > UNIT_PRICE_MAX:
-        raise ValueError(f"too large: “{text}”")
+        raise ValueError(f"too large: “{shown}”")
+    if price != price.quantize(Decimal("0.01")):
+        raise ValueError(f"more than 2 decimal places: “{shown}”")
     return price.quantize(Decimal("0.01"))
 
 
@@ -314,7 +423,9 @@ def check_row(source: SourceRow, *, today: date) -> tuple[dict[str, Any], list[R
     """One row on its own: the fields that pass their check, and a problem for each that does not."""
     values = source.values
     checked: dict[str, Any] = {}
-    problems: list[RowProblem] = []
+    # PostgreSQL refuses a NUL in text; no control character belongs in an order export.
+    tainted = {name for name, value in values.items() if CONTROL_CHARACTER.search(value)}
+    problems = [RowProblem(source.line, name, "contains a control character") for name in sorted(tainted)]
     checks: list[tuple[str, Callable[[], Any]]] = [
         ("order_number", lambda: _check_text(values, "order_number", max_length=64)),
         ("email", lambda: _check_email(values)),
@@ -327,6 +438,8 @@ def check_row(source: SourceRow, *, today: date) -> tuple[dict[str, Any], list[R
         ("unit_price", lambda: _check_unit_price(values)),
     ]
     for name, check in checks:
+        if name in tainted:
+            continue
         try:
             checked[name] = check()
         except ValueError as error:
@@ -343,56 +456,49 @@ def check_row(source: SourceRow, *, today: date) -> tuple[dict[str, Any], list[R
     return checked, problems
 
 
-def _consistency_problems(rows: Sequence[tuple[int, dict[str, Any]]]) -> list[RowProblem]:
+UNCHECKED = object()
+
+
+class Consistency:
     """Rows that contradict an earlier row of the same file about the same order or product.
 
     Only fields that passed their own check are compared, so a row with a bad
-    date still has its conflicting email reported in the same run.
+    date still has its conflicting email reported in the same run. What it
+    remembers is a few values per order, product and line, not the rows.
     """
-    problems: list[RowProblem] = []
-    first_of_order: dict[str, tuple[int, dict[str, Any]]] = {}
-    first_of_product: dict[str, tuple[int, str]] = {}
-    line_of_item: dict[tuple[str, str], int] = {}
-    for line, fields in rows:
+
+    def __init__(self) -> None:
+        # Per order: its first line, then its email, purchase and delivery dates (``UNCHECKED`` if bad there).
+        self.first_of_order: dict[str, tuple[Any, ...]] = {}
+        self.first_of_product: dict[str, tuple[int, str]] = {}
+        self.line_of_item: dict[tuple[str, str], int] = {}
+
+    def problems(self, line: int, fields: dict[str, Any]) -> list[RowProblem]:
+        problems: list[RowProblem] = []
         number, sku = fields.get("order_number"), fields.get("sku")
         if number:
-            first_line, first = first_of_order.setdefault(number, (line, fields))
-            for name in ("email", "purchased_on", "delivered_on"):
-                if name in fields and name in first and fields[name] != first[name]:
+            names = ("email", "purchased_on", "delivered_on")
+            first_line, *first = self.first_of_order.setdefault(
+                number, (line, *(fields.get(name, UNCHECKED) for name in names))
+            )
+            for name, first_value in zip(names, first, strict=True):
+                if name in fields and first_value is not UNCHECKED and fields[name] != first_value:
                     problems.append(
                         RowProblem(
-                            line, name, f"order {number} has “{first[name] or ''}” on line {first_line}"
+                            line, name, f"order {number} has “{first_value or ''}” on line {first_line}"
                         )
                     )
         if sku and "product_name" in fields:
-            named_line, name = first_of_product.setdefault(sku, (line, fields["product_name"]))
+            named_line, name = self.first_of_product.setdefault(sku, (line, fields["product_name"]))
             if fields["product_name"] != name:
                 problems.append(
                     RowProblem(line, "product_name", f"SKU {sku} is named “{name}” on line {named_line}")
                 )
         if number and sku:
-            earlier = line_of_item.setdefault((number, sku), line)
+            earlier = self.line_of_item.setdefault((number, sku), line)
             if earlier != line:
                 problems.append(RowProblem(line, "sku", f"order {number} lists SKU {sku} on line {earlier}"))
-    return problems
-
-
-def check_rows(
-    sources: Iterable[SourceRow], *, today: date, progress: Progress | None = None
-) -> list[OrderRow]:
-    """Every row checked on its own and against the others; raises ``ImportRefused`` with all problems."""
-    checked_rows: list[tuple[int, dict[str, Any]]] = []
-    problems: list[RowProblem] = []
-    for source in sources:
-        fields, row_problems = check_row(source, today=today)
-        checked_rows.append((source.line, fields))
-        problems += row_problems
-        if progress is not None:
-            progress(1)
-    problems += _consistency_problems(checked_rows)
-    if problems:
-        raise ImportRefused(sorted(problems, key=lambda problem: problem.line or 0))
-    return [OrderRow(line=line, **fields) for line, fields in checked_rows]
+        return problems
 
 
 # --- Writing --------------------------------------------------------------------
@@ -408,7 +514,9 @@ def _customers_by_email(emails: Iterable[str]) -> dict[str, User]:
     return {
         user.email: user
         for chunk in _chunks(emails)
-        for user in User.objects.filter(email__in=chunk).only("pk", "email", "full_name")
+        for user in User.objects.filter(email__in=chunk).only(
+            "pk", "email", "full_name", "is_staff", "is_superuser"
+        )
     }
 
 
@@ -465,7 +573,8 @@ def _save_customers(rows: Sequence[OrderRow], existing: dict[str, User], tally: 
         user.full_name = names[user.email]
     User.objects.bulk_create(new)
     User.objects.bulk_update(changed, ["full_name"])
-    tally.created, tally.updated = len(new), len(changed)
+    tally.created += len(new)
+    tally.updated += len(changed)
     return _customers_by_email(names) if new else existing
 
 
@@ -479,7 +588,8 @@ def _save_products(
         product.name = names[product.sku]
     Product.objects.bulk_create(new)
     Product.objects.bulk_update(changed, ["name"])
-    tally.created, tally.updated = len(new), len(changed)
+    tally.created += len(new)
+    tally.updated += len(changed)
     return _products_by_sku(names) if new else existing
 
 
@@ -509,7 +619,8 @@ def _save_orders(
             changed.append(order)
     Order.objects.bulk_create(new)
     Order.objects.bulk_update(changed, ["purchased_on", "delivered_on"])
-    tally.created, tally.updated = len(new), len(changed)
+    tally.created += len(new)
+    tally.updated += len(changed)
     return _orders_by_number(first_rows) if new else existing
 
 
@@ -576,32 +687,88 @@ def _save_lines(
     OrderLine.objects.bulk_update(changed, ["quantity", "unit_price"], batch_size=LOOKUP_CHUNK)
     if progress is not None:
         progress(len(rows) - len(new))
-    tally.created, tally.updated = len(new), len(changed)
+    tally.created += len(new)
+    tally.updated += len(changed)
 
 
-def import_orders(rows: Sequence[OrderRow], *, progress: Progress | None = None) -> ImportSummary:
-    """Upsert checked rows in one transaction; raises ``ImportRefused`` (nothing written) on a conflict.
+def _staff_problems(rows: Sequence[OrderRow], customers: dict[str, User]) -> list[RowProblem]:
+    """An order is a customer's: a staff account never becomes one by an import."""
+    return [
+        RowProblem(row.line, "email", f"{row.email} is a staff account; orders belong to customers")
+        for row in rows
+        if row.email in customers and (customers[row.email].is_staff or customers[row.email].is_superuser)
+    ]
 
-    ``progress`` is called with the number of rows saved, ``len(rows)`` in all.
+
+def _write_batch(rows: Sequence[OrderRow], summary: ImportSummary, *, write: bool) -> list[RowProblem]:
+    """Check a batch of rows against the database and, if ``write`` and it passes, upsert it.
+
+    Runs inside the import's transaction, so it sees the batches written before it.
     """
-    summary = ImportSummary(
-        rows=len(rows), customers=Tally(), products=Tally(), orders=Tally(), lines=Tally()
-    )
+    existing_orders = _orders_by_number({row.order_number for row in rows})
+    existing_products = _products_by_sku({row.sku for row in rows})
+    existing_customers = _customers_by_email({row.email for row in rows})
+    problems = _ownership_problems(rows, existing_orders)
+    problems += _staff_problems(rows, existing_customers)
+    existing_lines = _lines_by_item(order.pk for order in existing_orders.values())
+    problems += _quantity_problems(rows, existing_orders, existing_products, existing_lines)
+    if problems or not write:
+        return problems
+    customers = _save_customers(rows, existing_customers, summary.customers)
+    products = _save_products(rows, existing_products, summary.products)
+    orders = _save_orders(rows, existing_orders, customers, summary.orders)
+    _save_lines(rows, orders, products, existing_lines, summary.lines, None)
+    return []
+
+
+def import_order_file(path: Path, *, today: date, progress: Progress | None = None) -> ImportSummary:
+    """Check and upsert a whole file in one transaction, reading it as a stream; all or nothing.
+
+    Rows are checked as they are read and written ``WRITE_BATCH_ROWS`` at a
+    time, so memory does not grow with the file (only a few values per order
+    and product are remembered, to find rows that contradict each other).
+    After the first problem nothing more is written, but every row is still
+    checked; ``ImportRefused`` then lists every problem (up to
+    ``MAX_PROBLEMS``) and the transaction is rolled back. ``progress`` is
+    called with the number of rows read.
+    """
+    summary = ImportSummary(rows=0, customers=Tally(), products=Tally(), orders=Tally(), lines=Tally())
+    problems: list[RowProblem] = []
+    problem_count = 0
+    consistency = Consistency()
+    batch: list[OrderRow] = []
+
+    def found(new_problems: Sequence[RowProblem]) -> None:
+        nonlocal problem_count
+        problem_count += len(new_problems)
+        problems.extend(new_problems[: max(0, MAX_PROBLEMS - len(problems))])
+
+    def flush() -> None:
+        if batch:
+            found(_write_batch(batch, summary, write=problem_count == 0))
+            batch.clear()
+
     try:
         with transaction.atomic():
-            existing_orders = _orders_by_number({row.order_number for row in rows})
-            existing_products = _products_by_sku({row.sku for row in rows})
-            problems = _ownership_problems(rows, existing_orders)
-            existing_lines = _lines_by_item(order.pk for order in existing_orders.values())
-            problems += _quantity_problems(rows, existing_orders, existing_products, existing_lines)
-            if problems:
-                raise ImportRefused(problems)
-            customers = _save_customers(
-                rows, _customers_by_email({row.email for row in rows}), summary.customers
-            )
-            products = _save_products(rows, existing_products, summary.products)
-            orders = _save_orders(rows, existing_orders, customers, summary.orders)
-            _save_lines(rows, orders, products, existing_lines, summary.lines, progress)
+            try:
+                for record in read_order_file(path):
+                    if isinstance(record, RowProblem):
+                        found([record])
+                        continue
+                    summary.rows += 1
+                    fields, row_problems = check_row(record, today=today)
+                    found(row_problems + consistency.problems(record.line, fields))
+                    if not row_problems:
+                        batch.append(OrderRow(line=record.line, **fields))
+                    if len(batch) >= WRITE_BATCH_ROWS:
+                        flush()
+                    if progress is not None:
+                        progress(1)
+            except ImportRefused as refused:  # the rest of the file cannot be read
+                found(refused.problems)
+            flush()
+            if problem_count:
+                raise ImportRefused(_reported(problems, problem_count))
     except IntegrityError as error:
         # Only a concurrent import of the same orders gets here: every key was checked above.
         raise ImportRefused(
@@ -612,3 +779,10 @@ def import_orders(rows: Sequence[OrderRow], *, progress: Progress | None = None)
             ]
         ) from error
     return summary
+
+
+def _reported(problems: list[RowProblem], count: int) -> list[RowProblem]:
+    ordered = sorted(problems, key=lambda problem: problem.line or 0)
+    if count > len(problems):
+        ordered.append(RowProblem(None, "file", f"{count - len(problems)} more problem(s) not listed"))
+    return ordered

@@ -18,6 +18,8 @@ import re
 import secrets
 import warnings
 import zipfile
+import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -36,8 +38,17 @@ MAX_PHOTO_BYTES = 10 * 1024 * 1024
 # Pillow refuses images above 2 × 89.5 MP as bombs; ours is far lower, and is
 # checked from the header before the pixels are decoded.
 MAX_PHOTO_PIXELS = 40_000_000
-# Stored photos are scaled down to this longest side; enough to judge a defect.
-MAX_STORED_SIDE = 4000
+# What one request may make the server decode, all its photos together, in
+# JPEG pixels: a photo costs its decoded pixels (a large JPEG is decoded
+# already scaled down), a PNG or WebP pixel twice as much (measured: decoding
+# and re-encoding one takes about twice as long). Eight 12-megapixel phone
+# photos fit, and no request holds a web worker for more than a few seconds
+# (``benchmarks/photo_uploads.py``).
+MAX_REQUEST_PIXELS = 100_000_000
+LOSSLESS_PIXEL_COST = 2
+# Stored photos are scaled down to this longest side; enough to judge a defect,
+# and a 12-megapixel phone photo (4,032 × 3,024) is kept at its size, not resampled.
+MAX_STORED_SIDE = 4096
 THUMBNAIL_SIDE = 480
 
 
@@ -50,7 +61,8 @@ class PhotoFormat:
 
 FORMATS: dict[str, PhotoFormat] = {
     "JPEG": PhotoFormat("jpg", "image/jpeg", {"quality": 85, "optimize": True}),
-    "PNG": PhotoFormat("png", "image/png", {"optimize": True}),
+    # Run-length zlib, not ``optimize``: on a noisy picture the slow search costs seconds and saves nothing.
+    "PNG": PhotoFormat("png", "image/png", {"compress_level": 6, "compress_type": zlib.Z_RLE}),
     "WEBP": PhotoFormat("webp", "image/webp", {"quality": 85}),
 }
 ACCEPT_ATTRIBUTE = ",".join(photo_format.content_type for photo_format in FORMATS.values())
@@ -87,8 +99,99 @@ def _encode(picture: Image.Image, photo_format: PhotoFormat, format_name: str) -
     return buffer.getvalue()
 
 
+def _too_large() -> str:
+    return _("the picture has more than %(limit)d megapixels.") % {"limit": MAX_PHOTO_PIXELS // 1_000_000}
+
+
+def _damaged() -> str:
+    return _("the picture is damaged or incomplete; take or export it again.")
+
+
+def _open(upload: UploadedFile, name: str) -> Image.Image:
+    """The picture's header, checked, with reduce-on-decode set up; no pixel is decoded yet.
+
+    For a JPEG, ``draft`` has the decoder scale by 1/2, 1/4 or 1/8 as it
+    decodes, to the smallest size still covering the stored size: a 48-megapixel
+    photo is decoded as 12, in a quarter of the time and memory. PNG and WebP
+    have no such option; their cost is bounded by ``MAX_REQUEST_PIXELS``.
+    """
+    upload.seek(0)
+    # Decoders may raise almost anything on hostile input; every failure is a rejected photo.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            source = Image.open(upload, formats=list(FORMATS))
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise _reject(name, _too_large()) from None
+        except Exception:
+            raise _reject(name, _("this is not a JPEG, PNG or WebP photo.")) from None
+    width, height = source.size
+    if width * height > MAX_PHOTO_PIXELS:
+        raise _reject(name, _too_large())
+    scale = max(width, height) / MAX_STORED_SIDE
+    if source.format == "JPEG" and scale >= 2:
+        try:
+            source.draft("RGB", (int(width / scale), int(height / scale)))
+        except Exception:
+            raise _reject(name, _damaged()) from None
+    return source
+
+
+def decoded_pixels(upload: UploadedFile) -> int:
+    """How many pixels storing ``upload`` would decode; 0 for a file that is not a photo (refused later)."""
+    try:
+        with _open(upload, upload.name or "") as source:
+            return source.width * source.height
+    except PhotoRejected:
+        return 0
+
+
+def _decoding_cost(upload: UploadedFile) -> int:
+    """``decoded_pixels`` in JPEG pixels: a PNG or WebP pixel costs ``LOSSLESS_PIXEL_COST`` of them."""
+    pixels = decoded_pixels(upload)
+    upload.seek(0)
+    is_jpeg = upload.read(3) == b"\xff\xd8\xff"
+    upload.seek(0)
+    return pixels if is_jpeg else pixels * LOSSLESS_PIXEL_COST
+
+
+def check_request_pixels(uploads: Sequence[UploadedFile]) -> None:
+    """Refuse uploads that together would cost more than ``MAX_REQUEST_PIXELS`` to decode.
+
+    Only the headers are read. Callers check before storing any upload, so a
+    refused request stores nothing.
+    """
+    if sum(_decoding_cost(upload) for upload in uploads) > MAX_REQUEST_PIXELS:
+        raise PhotoRejected(
+            _(
+                "Together these photos are too large to process at once (more than %(jpeg)d megapixels "
+                "of JPEG, or %(lossless)d of PNG or WebP); nothing was saved. Send fewer at a time, "
+                "or smaller ones."
+            )
+            % {
+                "jpeg": MAX_REQUEST_PIXELS // 1_000_000,
+                "lossless": MAX_REQUEST_PIXELS // LOSSLESS_PIXEL_COST // 1_000_000,
+            }
+        )
+
+
+def _storable(picture: Image.Image, format_name: str) -> Image.Image:
+    """The picture in a mode its format stores; converted (a copy) only when it must be."""
+    if format_name == "JPEG":
+        wanted = "RGB"
+    elif picture.mode in ("RGB", "RGBA", "L"):
+        return picture
+    else:
+        wanted = "RGBA"
+    return picture if picture.mode == wanted else picture.convert(wanted)
+
+
 def clean_photo(upload: UploadedFile) -> CleanPhoto:
-    """Decode, check and re-encode one upload; raise ``PhotoRejected`` if it is not an acceptable photo."""
+    """Decode, check and re-encode one upload; raise ``PhotoRejected`` if it is not an acceptable photo.
+
+    Memory stays near one decoded picture: it is turned, converted and scaled
+    in place where Pillow allows, and the thumbnail is scaled from the stored size.
+    """
     name = upload.name or _("unnamed file")
     if not upload.size:
         raise _reject(name, _("the file is empty."))
@@ -98,51 +201,33 @@ def clean_photo(upload: UploadedFile) -> CleanPhoto:
             _("the file is %(size)s; the limit is %(limit)s.")
             % {"size": filesizeformat(upload.size), "limit": filesizeformat(MAX_PHOTO_BYTES)},
         )
-    too_large = _("the picture has more than %(limit)d megapixels.") % {
-        "limit": MAX_PHOTO_PIXELS // 1_000_000
-    }
-    damaged = _("the picture is damaged or incomplete; take or export it again.")
     upload.seek(0)
     if zipfile.is_zipfile(upload) or ACTIVE_CONTENT.search(_read_all(upload)):
         raise _reject(name, _("the file holds something besides a picture; export the photo again."))
-    upload.seek(0)
-    # Decoders may raise almost anything on hostile input; every failure is a rejected photo.
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
+    with _open(upload, name) as source:
+        format_name = str(source.format)
+        if getattr(source, "n_frames", 1) > 1:  # an animated PNG or WebP
+            raise _reject(name, _("animated pictures are not accepted; send a still photo."))
         try:
-            source = Image.open(upload, formats=list(FORMATS))
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise _reject(name, too_large) from None
+            source.load()
+            ImageOps.exif_transpose(source, in_place=True)
         except Exception:
-            raise _reject(name, _("this is not a JPEG, PNG or WebP photo.")) from None
-        with source:
-            format_name = str(source.format)
-            width, height = source.size
-            if width * height > MAX_PHOTO_PIXELS:
-                raise _reject(name, too_large)
-            if getattr(source, "n_frames", 1) > 1:  # an animated PNG or WebP
-                raise _reject(name, _("animated pictures are not accepted; send a still photo."))
-            try:
-                source.load()
-                picture = ImageOps.exif_transpose(source)
-            except Exception:
-                raise _reject(name, damaged) from None
-    if format_name == "JPEG":
-        picture = picture.convert("RGB")
-    elif picture.mode not in ("RGB", "RGBA"):
-        picture = picture.convert("RGBA")
+            raise _reject(name, _damaged()) from None
+        picture = _storable(source, format_name)
     # Only the pixels are kept: no EXIF, GPS, XMP, ICC or comments reach the stored file.
     picture.info = {}
-    picture.thumbnail((MAX_STORED_SIDE, MAX_STORED_SIDE))
+    # Bilinear: on a downscale it averages as bicubic does, at about half the cost.
+    picture.thumbnail((MAX_STORED_SIDE, MAX_STORED_SIDE), resample=Image.Resampling.BILINEAR)
     photo_format = FORMATS[format_name]
-    thumbnail = picture.copy()
-    thumbnail.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE))
+    image = _encode(picture, photo_format, format_name)
+    width, height = picture.size
+    picture.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE))
     return CleanPhoto(
-        image=_encode(picture, photo_format, format_name),
-        thumbnail=_encode(thumbnail, photo_format, format_name),
+        image=image,
+        thumbnail=_encode(picture, photo_format, format_name),
         extension=photo_format.extension,
-        width=picture.width,
-        height=picture.height,
+        width=width,
+        height=height,
     )
 
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from claims.admin.display import field_label
 from claims.models import Claim, ClaimKind, ClaimPhoto, Inspection, OrderLine, Outcome, RejectReason, User
-from claims.photos import ACCEPT_ATTRIBUTE, store_photo
+from claims.photos import ACCEPT_ATTRIBUTE, PhotoRejected, check_request_pixels, store_photo
 from claims.selectors import claimable_quantity, eligibility_as_filed
 from claims.services import (
     MAX_PHOTOS_PER_CLAIM,
@@ -58,7 +58,12 @@ class PhotosField(forms.FileField):
             raise forms.ValidationError(
                 _("At most %(count)d photos per claim.") % {"count": MAX_PHOTOS_PER_CLAIM}
             )
-        return [super(PhotosField, self).clean(upload, initial) for upload in uploads]
+        cleaned = [super(PhotosField, self).clean(upload, initial) for upload in uploads]
+        try:
+            check_request_pixels(cleaned)
+        except PhotoRejected as rejection:
+            raise forms.ValidationError(rejection.message) from None
+        return cleaned
 
 
 def store_photos(

@@ -16,7 +16,14 @@ from django.utils.translation import gettext_lazy
 
 from claims.errors import ClaimError
 from claims.models import ClaimKind, ClaimPhoto, OrderLine, User
-from claims.photos import ACCEPT_ATTRIBUTE, MAX_PHOTO_BYTES, PhotoRejected, draft_photos, store_photo
+from claims.photos import (
+    ACCEPT_ATTRIBUTE,
+    MAX_PHOTO_BYTES,
+    PhotoRejected,
+    check_request_pixels,
+    draft_photos,
+    store_photo,
+)
 from claims.services import MAX_PHOTOS_PER_CLAIM, ClaimRequest
 from policies.eligibility import Declaration, return_eligibility, warranty_period
 from policies.reasons import LATE_RETURN_WARRANTY_CATEGORY, DefectCategory, ReturnReason
@@ -151,6 +158,10 @@ class ClaimPhotosForm(PortalForm):
 
     def clean_new_photos(self) -> list[UploadedFile]:
         uploads: list[UploadedFile] = self.cleaned_data["new_photos"]
+        try:
+            check_request_pixels(uploads)
+        except PhotoRejected as rejection:
+            raise forms.ValidationError(rejection.message) from None
         rejections = []
         for upload in uploads:
             if len(self.draft_photos) >= self.photo_limit:

@@ -360,3 +360,32 @@ def test_filing_a_warranty_claim_with_photos(care):
     claim = Claim.objects.get(order_line=line)
     assert claim.kind == ClaimKind.WARRANTY
     assert claim.photos.count() == 1
+
+
+@pytest.mark.django_db
+def test_filing_with_photos_over_the_request_pixel_budget_stores_nothing(care):
+    """Issue 11: each photo under the per-photo limit, together more than one request may decode."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from claims.models import ClaimPhoto
+    from tests.portal.images import image_bytes
+
+    line = order_line()
+    huge = image_bytes(format="PNG", size=(6324, 6324), mode="1", colour=0)
+    response = signed_in(care).post(
+        f"{reverse('admin:claims_claim_add')}?order={line.order.number}",
+        {
+            "order_line": line.pk,
+            "kind": "warranty",
+            "quantity": 1,
+            "defect_category": DefectCategory.PARTS_DO_NOT_FIT,
+            "description": "Emailed: the tower does not fit the base.",
+            "not_dropped_or_mishandled": "on",
+            "no_third_party_repair": "on",
+            "photos": [SimpleUploadedFile(f"huge-{index}.png", huge, "image/png") for index in range(3)],
+        },
+    )
+    assert response.status_code == 200
+    assert "too large to process at once" in response.content.decode()
+    assert not ClaimPhoto.objects.exists()
+    assert not Claim.objects.filter(order_line=line).exists()

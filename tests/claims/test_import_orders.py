@@ -440,3 +440,115 @@ def test_the_command_exits_with_status_1(tmp_path):
     assert finished.returncode == 1
     assert "file: the file is empty" in finished.stderr
     assert "nothing was imported" in finished.stderr
+
+
+# --- Hostile files: a row error each, never a traceback (issue 11) -----------------
+
+GOOD_VALUES = GOOD_ROWS[0].split(",")
+COLUMNS = HEADER.split(",")
+
+
+def row_with(**values: str) -> str:
+    cells = dict(zip(COLUMNS, GOOD_VALUES, strict=True)) | values
+    return ",".join(cells[name] for name in COLUMNS)
+
+
+HOSTILE_ROWS = {
+    "a NUL byte in a name": (
+        row_with(customer_name="Anna\x00Tran"),
+        "line 2: customer_name: contains a control character",
+    ),
+    "a NUL byte in an order number": (
+        row_with(order_number="ASM\x00-1"),
+        "line 2: order_number: contains a control character",
+    ),
+    "a quantity of 99,999,999,999": (
+        row_with(quantity="99999999999"),
+        "line 2: quantity: must be at most 1000000, not 99999999999",
+    ),
+    "a 200,000-character name": (
+        row_with(customer_name="A" * 200_000),
+        "line 2: customer_name: longer than 200 characters",
+    ),
+    "a 200,000-character email": (
+        row_with(email="a" * 200_000 + "@example.com"),
+        "line 2: email: not a valid email address: “aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa…”",
+    ),
+    "a price of 1e400": (row_with(unit_price="1e400"), "line 2: unit_price: too large: “1e400”"),
+    "a price of NaN": (row_with(unit_price="NaN"), "line 2: unit_price: must be zero or more: “NaN”"),
+}
+
+
+@pytest.mark.parametrize(("row", "expected"), HOSTILE_ROWS.values(), ids=HOSTILE_ROWS.keys())
+def test_a_hostile_value_is_a_row_error_and_imports_nothing(tmp_path, row, expected):
+    run_import(write(tmp_path, csv_text(GOOD_ROWS[2]), "earlier.csv"))
+    before = database_state()
+
+    printed = refused_import(write(tmp_path, csv_text(GOOD_ROWS[1], row)))
+
+    assert expected.replace("line 2", "line 3") in printed
+    assert database_state() == before
+
+
+def test_deeply_nested_json_is_a_row_error(tmp_path):
+    good = dict(zip(COLUMNS, GOOD_VALUES, strict=True))
+    nested = "[" * 100_000 + "]" * 100_000
+    content = f"[{json.dumps(good)}, {{{json.dumps('email')}: {nested}}}]"
+
+    printed = refused_import(write(tmp_path, content, "orders.json"))
+
+    assert "line 2: row: nested too deeply" in printed
+    assert Order.objects.count() == 0
+
+
+def test_a_price_of_1e400_in_json_is_a_row_error(tmp_path):
+    record = dict(zip(COLUMNS, GOOD_VALUES, strict=True))
+    content = json.dumps([record]).replace('"1250000"', "1e400")
+
+    printed = refused_import(write(tmp_path, content, "orders.json"))
+
+    assert "line 1: unit_price: must be zero or more: “inf”" in printed
+    assert Order.objects.count() == 0
+
+
+def test_an_order_for_a_staff_account_is_refused_and_not_attached_to_it(tmp_path):
+    staff = cast(User, CustomerFactory(email="anna@example.com", is_staff=True))
+    before = database_state()
+
+    printed = refused_import(write(tmp_path, csv_text(GOOD_ROWS[0])))
+
+    assert printed == ["line 2: email: anna@example.com is a staff account; orders belong to customers"]
+    assert database_state() == before
+    assert not Order.objects.filter(customer=staff).exists()
+
+
+def test_a_file_is_read_as_a_stream(tmp_path, monkeypatch):
+    """The file is never read whole: rows are checked and written a batch at a time."""
+    from claims import importing
+
+    monkeypatch.setattr(importing, "WRITE_BATCH_ROWS", 2)
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail("read the whole file"))
+    monkeypatch.setattr(Path, "read_text", lambda self, **kwargs: pytest.fail("read the whole file"))
+    rows = [
+        f"ASM-{number},c{number}@example.com,C,DIO-{number % 3},Model {number % 3},1,2025-01-01,,"
+        for number in range(7)
+    ]
+
+    output = run_import(write(tmp_path, csv_text(*rows)))
+
+    assert "7 rows: customers 7 created" in output
+    assert OrderLine.objects.count() == 7
+
+
+def test_an_order_delivered_on_one_line_and_not_on_another_is_refused(tmp_path):
+    printed = refused_import(
+        write(
+            tmp_path,
+            csv_text(
+                GOOD_ROWS[2],
+                GOOD_ROWS[2].replace("DIO-001", "DIO-009").replace("2025-12-01,,", "2025-12-01,2025-12-03,"),
+            ),
+        )
+    )
+
+    assert printed == ["line 3: delivered_on: order ASM-1002 has “” on line 2"]

@@ -7,10 +7,15 @@ from PIL import Image
 
 
 def image_bytes(
-    *, format: str = "JPEG", size: tuple[int, int] = (64, 48), colour: str = "tan", **save: object
+    *,
+    format: str = "JPEG",
+    size: tuple[int, int] = (64, 48),
+    colour: str | int = "tan",
+    mode: str | None = None,
+    **save: object,
 ) -> bytes:
     buffer = io.BytesIO()
-    mode = "RGBA" if format == "PNG" else "RGB"
+    mode = mode or ("RGBA" if format == "PNG" else "RGB")
     Image.new(mode, size, colour).save(buffer, format=format, **save)
     return buffer.getvalue()
 

@@ -205,6 +205,26 @@ def test_someone_elses_or_attached_photo_ids_are_ignored(signed_in, line):
     assert stranger_photo.claim is None
 
 
+def test_photos_over_the_request_pixel_budget_are_refused_and_none_is_stored(signed_in, line):
+    """Issue 11: each photo under the per-photo limit, together more than one request may decode."""
+    side = 6324  # 40 megapixels each; three of them are over the request's budget
+    huge = image_bytes(format="PNG", size=(side, side), mode="1", colour=0)
+    response = signed_in.post(
+        return_url(line),
+        {
+            **return_data(return_reason=ReturnReason.SHIPPING_DAMAGE, description="Crushed corner"),
+            "new_photos": [upload(f"huge-{index}.png", huge, "image/png") for index in range(3)],
+        },
+    )
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors["new_photos"]
+    assert any("too large to process at once" in message for message in errors)
+    assert "too large to process at once" in response.content.decode()
+    assert not ClaimPhoto.objects.exists()
+    assert not Claim.objects.exists()
+
+
 def test_at_most_eight_photos(signed_in, line, customer):
     drafts = [store_photo(owner=customer, upload=upload()) for _ in range(8)]
     response = signed_in.post(

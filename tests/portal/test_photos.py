@@ -11,11 +11,16 @@ from PIL import Image
 from claims.models import ClaimPhoto
 from claims.photos import (
     MAX_PHOTO_PIXELS,
+    MAX_REQUEST_PIXELS,
+    MAX_STORED_SIDE,
     PhotoRejected,
+    check_request_pixels,
     clean_photo,
+    decoded_pixels,
     delete_abandoned_photos,
     store_photo,
 )
+from claims.services import MAX_PHOTOS_PER_CLAIM
 from tests.factories import make_claim
 from tests.portal.images import image_bytes, upload
 
@@ -163,3 +168,32 @@ def test_the_hourly_task_deletes_drafts_older_than_the_setting(customer, setting
     assert (
         settings.CELERY_BEAT_SCHEDULE["delete-abandoned-photos"]["task"] == tasks.delete_abandoned_photos.name
     )
+
+
+def test_a_large_jpeg_is_scaled_down_while_it_is_decoded():
+    wide = upload("panorama.jpg", image_bytes(size=(2 * MAX_STORED_SIDE, 1024)))
+
+    assert decoded_pixels(wide) == MAX_STORED_SIDE * 512  # decoded at half size, not 2×
+    clean = clean_photo(wide)
+    assert (clean.width, clean.height) == (MAX_STORED_SIDE, 512)
+
+
+def test_eight_phone_photos_fit_the_request_budget():
+    phone = image_bytes(size=(4032, 3024))
+    check_request_pixels([upload(f"photo-{index}.jpg", phone) for index in range(MAX_PHOTOS_PER_CLAIM)])
+
+
+def test_photos_each_under_the_cap_but_together_over_the_budget_are_refused_from_their_headers(monkeypatch):
+    """Issue 11: 6,324 × 6,324 PNGs of a few KB each; refused before any pixel is decoded."""
+
+    def refuse_to_decode(*args, **kwargs):
+        raise AssertionError("decoded a photo of a request over the budget")
+
+    side = 6324
+    assert side * side < MAX_PHOTO_PIXELS
+    count = MAX_REQUEST_PIXELS // (side * side) + 1
+    huge = image_bytes(format="PNG", size=(side, side), mode="1", colour=0)
+    uploads = [upload(f"huge-{index}.png", huge) for index in range(count)]
+    monkeypatch.setattr("PIL.ImageFile.ImageFile.load", refuse_to_decode)
+    with pytest.raises(PhotoRejected, match="too large to process at once"):
+        check_request_pixels(uploads)

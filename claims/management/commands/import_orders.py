@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from tqdm import tqdm
 
-from claims.importing import ImportRefused, check_rows, import_orders, read_order_file
+from claims.importing import ImportRefused, estimated_rows, import_order_file
 
 # Below this many rows the import is over before a bar would be read, unless someone is watching.
 LARGE_FILE_ROWS = 2000
@@ -26,14 +26,12 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, file: Path, **options: Any) -> None:
         try:
-            sources = read_order_file(file)
-            show_progress = sys.stderr.isatty() or len(sources) >= LARGE_FILE_ROWS
-            # Each row advances the bar twice: once checked, once saved.
+            expected_rows = estimated_rows(file)
+            show_progress = sys.stderr.isatty() or expected_rows >= LARGE_FILE_ROWS
             with tqdm(
-                total=2 * len(sources), unit="row", file=sys.stderr, disable=not show_progress, leave=False
+                total=expected_rows, unit="row", file=sys.stderr, disable=not show_progress, leave=False
             ) as bar:
-                rows = check_rows(sources, today=timezone.localdate(), progress=bar.update)
-                summary = import_orders(rows, progress=bar.update)
+                summary = import_order_file(file, today=timezone.localdate(), progress=bar.update)
         except ImportRefused as refused:
             for problem in refused.problems:
                 self.stderr.write(str(problem))
