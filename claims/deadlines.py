@@ -39,12 +39,12 @@ def claims_overdue(*, today: date) -> QuerySet[Claim]:
 
 
 def claims_needing_target_alert(*, today: date) -> QuerySet[Claim]:
-    """Uses the partial index ``claim_due_target`` (ordered by its column, oldest first)."""
+    """Uses the partial index ``claim_clock_target`` (ordered by its column, oldest first)."""
     return claims_due_soon(today=today).filter(target_alert_sent_at__isnull=True).order_by("target_on")
 
 
 def claims_needing_deadline_alert(*, today: date) -> QuerySet[Claim]:
-    """Uses the partial index ``claim_due_deadline``."""
+    """Uses the partial index ``claim_clock_deadline``."""
     return claims_overdue(today=today).filter(deadline_alert_sent_at__isnull=True).order_by("deadline_on")
 
 

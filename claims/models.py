@@ -303,7 +303,7 @@ class Claim(QuickChoiceLabels):
         ]
         indexes = [
             models.Index(fields=["status", "-submitted_at"], name="claim_status_recent"),
-            # Due soon and overdue (claims.selectors), on the dashboard and in the queue's filter.
+            # Due soon and overdue (claims.selectors): the dashboard, the queue's filter, the deadline sweep.
             models.Index(
                 fields=["target_on"],
                 condition=models.Q(status__in=["received", "inspected"]),
@@ -326,16 +326,6 @@ class Claim(QuickChoiceLabels):
             ),
             models.Index(fields=["-submitted_at"], name="claim_recent"),
             # The deadline sweep reads only due claims through these.
-            models.Index(
-                fields=["target_on"],
-                condition=models.Q(status__in=["received", "inspected"], target_alert_sent_at__isnull=True),
-                name="claim_due_target",
-            ),
-            models.Index(
-                fields=["deadline_on"],
-                condition=models.Q(status__in=["received", "inspected"], deadline_alert_sent_at__isnull=True),
-                name="claim_due_deadline",
-            ),
             models.Index(
                 fields=["approved_at"],
                 condition=models.Q(status="approved", shipped_on__isnull=True),

@@ -302,10 +302,14 @@ def test_due_claim_queries_use_their_partial_indexes(postgres):
     received_on(date(2026, 3, 6))
     now = at(date(2026, 3, 14))
     queries = {
-        "claim_due_target": claims_needing_target_alert(today=now.date()),
-        "claim_due_deadline": claims_needing_deadline_alert(today=now.date()),
+        "claim_clock_target": claims_needing_target_alert(today=now.date()),
+        "claim_clock_deadline": claims_needing_deadline_alert(today=now.date()),
         "claim_awaiting_shipment": claims_awaiting_shipment(approved_before=now),
         "claim_awaiting_answer": claims_awaiting_answer(asked_before=now),
+        # The warehouse page's parcels, beside the sweep's reads.
+        "claim_awaiting_inspection": Claim.objects.filter(status=Status.RECEIVED).order_by(
+            "deadline_on", "pk"
+        )[:50],
     }
     with connection.cursor() as cursor:
         # On a table this small the planner rightly prefers a sequential scan; forbidding it shows
