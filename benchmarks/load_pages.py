@@ -227,7 +227,9 @@ def main() -> None:
             f"gunicorn, {os.environ.get('WEB_CONCURRENCY', '3')} workers, {arguments.concurrency} clients, "
             f"{arguments.seconds:g} s a page; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
         )
-        print(f"{'page':<20} {'req/s':>7} {'p95 ms':>7} {'CPU ms':>7} {'errors':>6} {'× peer':>7}  peer")
+        print(
+            f"{'page':<20} {'req/s':>7} {'p95 ms':>7} {'CPU ms':>7} {'errors':>6} {'req/s × peer':>12}  peer"
+        )
         for page in measured:
             hammer(server, page.addresses, seconds=2, concurrency=arguments.concurrency)  # warm up
             result = results[page.name] = hammer(
@@ -236,7 +238,7 @@ def main() -> None:
             peer = results[page.peer]
             print(
                 f"{page.name:<20} {result.rps:>7.0f} {result.p95_ms:>7.1f} {result.cpu_ms:>7.2f} "
-                f"{result.errors:>6} {result.rps / peer.rps:>6.2f}×  {page.peer} (throughput)",
+                f"{result.errors:>6} {result.rps / peer.rps:>11.2f}×  {page.peer}",
                 flush=True,
             )
             if result.errors:
