@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django_stubs_ext import StrOrPromise
 
+from asm_portal.admin_input import CheckedInputAdmin
 from claims.admin.dashboard import DashboardPage
 from claims.admin.display import (
     date_flag,
@@ -130,7 +131,7 @@ class ClaimEventInline(ReadOnlyHistoryInline):
 
 
 @admin.register(Claim)
-class ClaimAdmin(WarehousePages, DashboardPage, admin.ModelAdmin[Claim]):
+class ClaimAdmin(CheckedInputAdmin, WarehousePages, DashboardPage, admin.ModelAdmin[Claim]):
     list_display = [
         "rma_number",
         "kind",
