@@ -74,6 +74,7 @@ MIDDLEWARE = [
     # Before anything reads the path or the query string into a database query.
     "asm_portal.input_guard.RejectControlCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "asm_portal.private_pages.PrivatePagesMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
