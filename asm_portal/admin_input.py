@@ -1,10 +1,11 @@
 """What every admin list page reads from its address and its action form, checked before any query.
 
 Django's list page turns most malformed filters into its "invalid lookup"
-notice, but not two inputs: a date drill-down beyond the calendar (a 20-digit
+notice, but not three inputs: a date drill-down beyond the calendar (a 20-digit
 year, the last day of year 9999) raises ``OverflowError`` or an unguarded
-``ValueError``, and an action's selected ids go to ``pk__in`` unchecked, so
-``abc`` raises ``ValueError``. Both were 500s. Every admin of the site,
+``ValueError``; a value its column cannot hold (not an IP address, for an IP
+column) fails only when the query is compiled; and an action's selected ids go
+to ``pk__in`` unchecked, so ``abc`` raises ``ValueError``. All were 500s. Every admin of the site,
 the third-party ones included (``claims.admin.third_party``), takes
 ``CheckedInputAdmin`` first among its bases.
 """
@@ -26,6 +27,14 @@ class CheckedChangeList(ChangeList):
             return super().get_filters(request)
         except (OverflowError, ValueError) as error:
             # Only a drill-down date outside the calendar gets here: the admin's "invalid lookup" notice.
+            raise IncorrectLookupParameters(error) from error
+
+    def get_results(self, request: HttpRequest) -> None:
+        try:
+            super().get_results(request)
+        except ValueError as error:
+            # A filter value its column's type cannot take, found when the count is compiled
+            # (``ip_address__exact=abc`` on PostgreSQL's inet): the same notice.
             raise IncorrectLookupParameters(error) from error
 
 
