@@ -157,6 +157,24 @@ def _terms_of(claim: Claim) -> Terms:
     return Terms.from_snapshot(claim.policy_terms)
 
 
+def _check_parcel_date(day: date, *, claim: Claim, field: str, before_approval: str) -> None:
+    """A parcel's shipping or receipt date: not in the future, not before the claim was approved.
+
+    Checked on the locked row. A date out of that range (the year 1, say) is
+    refused here, before any business calendar is built around it.
+    """
+    today = timezone.localdate()
+    if day > today:
+        raise ClaimError(_("The date cannot be in the future."), field_errors={field: _("In the future.")})
+    if claim.approved_at is not None:
+        approved_on = timezone.localdate(claim.approved_at)
+        if day < approved_on:
+            raise ClaimError(
+                before_approval % {"day": approved_on.isoformat()},
+                field_errors={field: _("Before the approval.")},
+            )
+
+
 # --- Filing ---------------------------------------------------------------------
 
 
@@ -430,18 +448,12 @@ def mark_shipped(
             % {"status": locked.get_status_display()}
         )
     _not_shipped(locked)
-    today = timezone.localdate()
-    approved_on = timezone.localdate(locked.approved_at) if locked.approved_at else today
-    if shipped_on > today:
-        raise ClaimError(
-            _("The date cannot be in the future."), field_errors={"shipped_on": _("In the future.")}
-        )
-    if shipped_on < approved_on:
-        raise ClaimError(
-            _("The parcel cannot have left before the claim was approved on %(day)s.")
-            % {"day": approved_on.isoformat()},
-            field_errors={"shipped_on": _("Before the approval.")},
-        )
+    _check_parcel_date(
+        shipped_on,
+        claim=locked,
+        field="shipped_on",
+        before_approval=_("The parcel cannot have left before the claim was approved on %(day)s."),
+    )
     locked.shipped_on = shipped_on
     locked.carrier = carrier.strip()
     locked.tracking_number = tracking_number.strip()
@@ -495,10 +507,23 @@ def expire_claim(*, claim: Claim, why: str) -> Claim:
 # --- Warehouse ------------------------------------------------------------------
 
 
+@transaction.atomic
 def receive_claim(*, claim: Claim, actor: User, received_on: date | None = None) -> Claim:
-    """The parcel arrived: day 0 of the RP4 / WP4 clock; target and deadline are fixed now."""
+    """The parcel arrived: day 0 of the RP4 / WP4 clock; target and deadline are fixed now.
+
+    The day is no later than today and no earlier than the approval: a parcel
+    received "before" it would start a clock whose target had already passed.
+    """
     received_on = received_on or timezone.localdate()
-    terms = _terms_of(claim)
+    locked = _lock(claim)
+    if can_transition(locked.status, Status.RECEIVED):
+        _check_parcel_date(
+            received_on,
+            claim=locked,
+            field="received_on",
+            before_approval=_("The parcel cannot have arrived before the claim was approved on %(day)s."),
+        )
+    terms = _terms_of(locked)
     if claim.kind == ClaimKind.RETURN:
         target_days, deadline_days = terms.refund_target_business_days, terms.refund_deadline_business_days
     else:

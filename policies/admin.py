@@ -6,11 +6,12 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from asm_portal.admin_input import CheckedInputAdmin
 from policies.models import ClosureDay, PolicyTerms
 
 
 @admin.register(PolicyTerms)
-class PolicyTermsAdmin(admin.ModelAdmin[PolicyTerms]):
+class PolicyTermsAdmin(CheckedInputAdmin):
     """The one row of terms in force. Claims already filed keep their snapshot; edits apply to new ones."""
 
     list_display = ["__str__", "return_window_days", "warranty_months", "updated_at"]
@@ -54,7 +55,7 @@ class PolicyTermsAdmin(admin.ModelAdmin[PolicyTerms]):
 
 
 @admin.register(ClosureDay)
-class ClosureDayAdmin(admin.ModelAdmin[ClosureDay]):
+class ClosureDayAdmin(CheckedInputAdmin):
     """Company closures: not business days for RP4 / WP4 clocks of parcels received from now on."""
 
     list_display = ["date", "description"]

@@ -88,3 +88,31 @@ def test_the_policy_location_and_database_come_from_the_environment():
     values = json.loads(started.stdout)
     assert (values["zone"], values["country"]) == ("Europe/Paris", "FR")
     assert values["engine"] == "django.db.backends.postgresql"
+
+
+def test_the_embedded_sqlite_file_takes_concurrent_writers(tmp_path: Path):
+    """`make run` puts web, worker and beat on one SQLite file: none of them may meet "database is locked"."""
+    environment = {
+        "PATH": os.environ["PATH"],
+        "HOME": os.environ.get("HOME", "/tmp"),
+        "DJANGO_DEBUG": "true",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "CACHE_URL": "locmemcache://",
+    }
+
+    ran = subprocess.run(
+        [sys.executable, "-m", "tests.sqlite_writers"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert ran.returncode == 0, ran.stderr
+    summary = json.loads(ran.stdout.strip().splitlines()[-1])
+    assert summary["errors"] == []
+    assert summary["journal_mode"] == "wal"
+    # Every transaction committed, each having seen all those before it: the writes were serialised.
+    assert summary["rows"] == summary["distinct_counts"] == 8 * 5

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django_stubs_ext import StrOrPromise
 
+from asm_portal.admin_input import CheckedInputAdmin
 from claims.admin.dashboard import DashboardPage
 from claims.admin.display import (
     inspection_of,
@@ -135,7 +136,7 @@ class ClaimEventInline(ReadOnlyHistoryInline):
 
 
 @admin.register(Claim)
-class ClaimAdmin(WarehousePages, DashboardPage, admin.ModelAdmin[Claim]):
+class ClaimAdmin(CheckedInputAdmin, WarehousePages, DashboardPage, admin.ModelAdmin[Claim]):
     list_display = COLUMNS
     list_display_links = ["rma_number"]
     list_filter = ["kind", "status", StageFilter, DeadlineFilter, MismatchFilter, "shipping_payer"]

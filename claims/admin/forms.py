@@ -251,12 +251,6 @@ class ReceiveForm(ClaimStepForm):
         super().__init__(*args, claim=claim, **kwargs)
         self.fields["received_on"].initial = timezone.localdate()
 
-    def clean_received_on(self) -> Any:
-        received_on = self.cleaned_data["received_on"]
-        if received_on > timezone.localdate():
-            raise forms.ValidationError(_("The date cannot be in the future."))
-        return received_on
-
     def perform(self, *, actor: User) -> str:
         claim = receive_claim(claim=self.claim, actor=actor, received_on=self.cleaned_data["received_on"])
         return _("%(rma)s received; deadline %(deadline)s.") % {

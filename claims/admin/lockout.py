@@ -19,7 +19,8 @@ def login_username(request: HttpRequest, credentials: dict[str, Any] | None) -> 
     typed = (credentials or {}).get("username")
     if typed is None:
         typed = request.POST.get("username")
-    return normalize_email(typed) if isinstance(typed, str) else None
+    # Axes stores it in a 255-character column; the login form refuses longer names already.
+    return normalize_email(typed)[:255] if isinstance(typed, str) else None
 
 
 def is_link_sign_in(request: HttpRequest, credentials: dict[str, Any] | None) -> bool:

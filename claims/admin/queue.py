@@ -27,6 +27,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from asm_portal.admin_input import CheckedChangeList
 from claims.admin.display import date_flag, link_for_each
 from claims.lifecycle import Status
 from claims.models import ClaimKind
@@ -69,7 +70,7 @@ NEXT_DATE_LABELS = {
 }
 
 
-class QueueChangeList(ChangeList):
+class QueueChangeList(CheckedChangeList):
     def get_results(self, request: HttpRequest) -> None:
         # Only the page's rows are values; an action still gets whole claims (``get_queryset``).
         self.queryset = self.queryset.values_list(*ROW_FIELDS, named=True)

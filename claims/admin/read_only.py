@@ -2,11 +2,12 @@
 
 from typing import Any
 
-from django.contrib import admin
 from django.http import HttpRequest
 
+from asm_portal.admin_input import CheckedInputAdmin
 
-class ReadOnlyAdmin(admin.ModelAdmin[Any]):
+
+class ReadOnlyAdmin(CheckedInputAdmin):
     """Looked at here; added, changed and never deleted only by the code that owns the rows."""
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:

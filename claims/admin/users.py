@@ -1,11 +1,16 @@
 """Users in the admin, identified by email: superusers give staff members their role (group) here."""
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
+from asm_portal.admin_input import CheckedInputAdmin
 from claims.models import User
 
 
@@ -22,8 +27,25 @@ class StaffChangeForm(UserChangeForm):
         field_classes = {"email": forms.EmailField}
 
 
+class StaffLoginForm(AdminAuthenticationForm):
+    """The admin login, refusing beside the field an email longer than any account's.
+
+    Django sets the field's ``max_length`` without its validator, so a longer
+    name reached django-axes, whose record of the failure (255 characters) broke.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        username = self.fields["username"]
+        if isinstance(username, forms.CharField) and username.max_length is not None:
+            username.validators.append(MaxLengthValidator(username.max_length))
+
+
+admin.site.login_form = StaffLoginForm
+
+
 @admin.register(User)
-class StaffUserAdmin(DjangoUserAdmin):
+class StaffUserAdmin(CheckedInputAdmin, DjangoUserAdmin):
     form = StaffChangeForm
     add_form = StaffCreationForm
     fieldsets = (

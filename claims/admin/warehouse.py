@@ -1,7 +1,9 @@
 """The warehouse and warranty-center page: scan an RMA, mark the parcel received, record the inspection.
 
 Made for a phone at the receiving desk; warehouse staff see only what they need
-to handle the parcel, nothing of the care queue.
+to handle the parcel, nothing of the care queue: only a claim the warehouse can
+act on (approved: a parcel is expected; received: it awaits inspection) opens
+here, any other answers 404, and the customer's own description is not shown.
 """
 
 from typing import Any, NamedTuple
@@ -14,7 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from claims.admin.display import checklist, inspection_of, link_for_each, staff_member
+from claims.admin.display import link_for_each, staff_member
 from claims.admin.forms import ClaimStepForm, InspectionForm, ReceiveForm
 from claims.admin.permissions import INSPECT, RECEIVE
 from claims.errors import ClaimError, InvalidTransition
@@ -25,6 +27,7 @@ WAREHOUSE_STEPS: dict[str, tuple[str, Status, type[ClaimStepForm]]] = {
     "receive": (RECEIVE, Status.APPROVED, ReceiveForm),
     "inspect": (INSPECT, Status.RECEIVED, InspectionForm),
 }
+WAREHOUSE_STATUSES = frozenset(status for _permission, status, _form in WAREHOUSE_STEPS.values())
 
 
 class Parcel(NamedTuple):
@@ -55,11 +58,18 @@ class WarehousePages(admin.ModelAdmin[Claim]):
             raise PermissionDenied
         typed = request.GET.get("rma", "")
         if typed.strip():
-            claim = Claim.objects.filter(rma_number=normalize_rma(typed)).only("pk").first()
+            claim = (
+                Claim.objects.filter(rma_number=normalize_rma(typed), status__in=WAREHOUSE_STATUSES)
+                .only("pk")
+                .first()
+            )
             if claim is not None:
                 return redirect("admin:claims_claim_warehouse_claim", claim.pk)
             self.message_user(
-                request, _("No claim has the RMA number “%(rma)s”.") % {"rma": typed.strip()}, messages.ERROR
+                request,
+                _("No claim has the RMA number “%(rma)s” and a parcel for the warehouse.")
+                % {"rma": typed.strip()},
+                messages.ERROR,
             )
         parcel_link = link_for_each("admin:claims_claim_warehouse_claim")
         awaiting_inspection = [
@@ -84,8 +94,8 @@ class WarehousePages(admin.ModelAdmin[Claim]):
         if not self.has_warehouse_permission(request):
             raise PermissionDenied
         claim = (
-            Claim.objects.select_related("order_line__order__customer", "order_line__product", "inspection")
-            .filter(pk=object_id)
+            Claim.objects.select_related("order_line__order", "order_line__product")
+            .filter(pk=object_id, status__in=WAREHOUSE_STATUSES)
             .first()
         )
         if claim is None:
@@ -107,8 +117,6 @@ class WarehousePages(admin.ModelAdmin[Claim]):
                 claim=claim,
                 receive_form=forms.get("receive"),
                 inspection_form=forms.get("inspect"),
-                points=checklist(claim, inspection_of(claim)),
-                inspection=inspection_of(claim),
             ),
         )
 
@@ -125,17 +133,22 @@ class WarehousePages(admin.ModelAdmin[Claim]):
         forms[step] = form
         if not form.is_valid():
             return None
-        here = HttpResponseRedirect(reverse("admin:claims_claim_warehouse_claim", args=[claim.pk]))
         try:
             success = form.perform(actor=staff_member(request))
         except InvalidTransition as error:
             # Someone else acted first: show the claim as it is now, with why nothing was done.
             self.message_user(request, error.message, messages.ERROR)
-            return here
+            return self._after_step(claim)
         except ClaimError as error:
             for field, message in error.field_errors.items():
                 form.add_error(field if field in form.fields else None, message)
             self.message_user(request, error.message, messages.ERROR)
             return None
         self.message_user(request, success, messages.SUCCESS)
-        return here
+        return self._after_step(claim)
+
+    def _after_step(self, claim: Claim) -> HttpResponse:
+        """Back to the parcel while the warehouse still has work on it, else to the scan of the next."""
+        if Claim.objects.filter(pk=claim.pk, status__in=WAREHOUSE_STATUSES).exists():
+            return HttpResponseRedirect(reverse("admin:claims_claim_warehouse_claim", args=[claim.pk]))
+        return HttpResponseRedirect(reverse("admin:claims_claim_warehouse"))

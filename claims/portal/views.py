@@ -458,5 +458,5 @@ def claim_photo(request: HttpRequest, photo_id: int, size: str = "full") -> File
     stored = photo.thumbnail if size == "thumbnail" else photo.image
     response = FileResponse(stored.open("rb"), content_type=photo_content_type(stored.name))
     response["Content-Disposition"] = "inline"
-    response["Cache-Control"] = "private, max-age=3600"
+    response["Cache-Control"] = "private, no-store"  # a customer's photo: never kept on a shared computer
     return response

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from claims.lifecycle import Status
 from claims.models import ClaimPhoto
@@ -16,6 +17,10 @@ WAREHOUSE = reverse("admin:claims_claim_warehouse")
 
 def claim_page(claim) -> str:
     return reverse("admin:claims_claim_warehouse_claim", args=[claim.pk])
+
+
+def approved_on_or_today(claim) -> str:
+    return approved_on(claim) if claim.approved_at else timezone.localdate().isoformat()
 
 
 @pytest.mark.django_db
@@ -129,8 +134,69 @@ def test_two_warehouse_staff_receiving_the_same_parcel(warehouse):
     assert any("cannot be marked received" in str(message) for message in get_messages(response.wsgi_request))
 
 
+NOT_FOR_THE_WAREHOUSE = [status for status in Status if status not in (Status.APPROVED, Status.RECEIVED)]
+
+
 @pytest.mark.django_db
-def test_a_claim_with_nothing_for_the_warehouse(warehouse):
-    claim = make_claim(Status.SUBMITTED)
+@pytest.mark.parametrize("status", NOT_FOR_THE_WAREHOUSE)
+def test_a_claim_the_warehouse_cannot_act_on_does_not_open(warehouse, status):
+    claim = make_claim(status)
+    client = signed_in(warehouse)
+
+    page = client.get(claim_page(claim))
+    found = client.get(WAREHOUSE, {"rma": str(claim.rma_number)})
+    posted = client.post(claim_page(claim), {"step": "receive", "received_on": approved_on_or_today(claim)})
+
+    assert page.status_code == 404
+    assert posted.status_code == 404
+    assert found.status_code == 200
+    assert "No claim has the RMA number" in found.content.decode()
+    claim.refresh_from_db()
+    assert claim.status == status
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", [Status.APPROVED, Status.RECEIVED])
+def test_the_warehouse_does_not_see_what_the_customer_wrote(warehouse, status):
+    claim = make_claim(status, description="My neighbour Lan at 12 Hang Bac St. will drop it off.")
+
     page = signed_in(warehouse).get(claim_page(claim)).content.decode()
-    assert "nothing for the warehouse to do" in page
+
+    assert str(claim.rma_number) in page
+    assert "Hang Bac" not in page
+    assert "What the customer said" not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("received_on", "message", "field_error"),
+    [
+        ("0001-01-01", "cannot have arrived before the claim was approved", "Before the approval."),
+        ("2000-01-01", "cannot have arrived before the claim was approved", "Before the approval."),
+        ("9999-12-31", "cannot be in the future", "In the future."),
+    ],
+    ids=["year-1", "before-approval", "year-9999"],
+)
+def test_a_receipt_date_out_of_range_is_refused_beside_the_field(
+    warehouse, received_on, message, field_error
+):
+    claim = make_claim(Status.APPROVED)
+
+    response = signed_in(warehouse).post(claim_page(claim), {"step": "receive", "received_on": received_on})
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert response.context["receive_form"].errors["received_on"] == [field_error]
+    claim.refresh_from_db()
+    assert claim.status == Status.APPROVED
+    assert not claim.events.filter(kind=Status.RECEIVED).exists()
+
+
+@pytest.mark.django_db
+def test_after_the_inspection_the_desk_returns_to_the_scan(warehouse):
+    claim = make_claim(Status.RECEIVED)
+
+    response = signed_in(warehouse).post(claim_page(claim), {"step": "inspect"})
+
+    assert response.status_code == 302
+    assert response["Location"] == WAREHOUSE

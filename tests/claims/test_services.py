@@ -9,7 +9,7 @@ all is written.
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import cast
 
@@ -281,6 +281,40 @@ def test_the_shipping_date_must_lie_between_approval_and_today(shipped_on, field
     assert claim.shipped_on is None
 
 
+@pytest.mark.parametrize(
+    ("received_on", "field_error"),
+    [
+        (timezone.localdate() + timedelta(days=1), "In the future."),
+        (date(9999, 12, 31), "In the future."),
+        (days_ago(1), "Before the approval."),
+        (date(1, 1, 1), "Before the approval."),
+    ],
+    ids=["tomorrow", "year-9999", "before-approval", "year-1"],
+)
+def test_the_receipt_date_must_lie_between_approval_and_today(received_on, field_error):
+    claim = make_claim(S.APPROVED)
+    events = ClaimEvent.objects.count()
+
+    with pytest.raises(ClaimError) as refusal:
+        receive_claim(claim=claim, actor=cast(User, StaffFactory()), received_on=received_on)
+
+    assert refusal.value.field_errors == {"received_on": field_error}
+    claim.refresh_from_db()
+    assert (claim.status, claim.received_at, claim.target_on) == (S.APPROVED, None, None)
+    assert ClaimEvent.objects.count() == events
+
+
+def test_a_parcel_can_arrive_on_the_day_of_the_approval():
+    claim = make_claim(S.APPROVED)
+    assert claim.approved_at is not None
+
+    claim = receive_claim(
+        claim=claim, actor=cast(User, StaffFactory()), received_on=timezone.localdate(claim.approved_at)
+    )
+
+    assert claim.status == S.RECEIVED
+
+
 def test_another_customer_cannot_mark_the_claim_shipped():
     claim = make_claim(S.APPROVED)
 
@@ -471,16 +505,28 @@ def test_a_closed_claim_makes_room_for_a_new_one():
 # --- The terms snapshot ---------------------------------------------------------------
 
 
+def at_nine(day: date) -> datetime:
+    return datetime.combine(day, time(9), tzinfo=timezone.get_current_timezone())
+
+
+def approved_by(day: date) -> Claim:
+    """An approved claim whose approval is dated ``day``, so that its parcel may arrive that day."""
+    claim = make_claim(S.APPROVED)
+    Claim.objects.filter(pk=claim.pk).update(approved_at=at_nine(day))
+    claim.refresh_from_db()
+    return claim
+
+
 def test_terms_edited_after_filing_do_not_change_the_claims_deadlines():
     """PRODUCT.md: a claim keeps the terms in force when it was filed."""
-    claim = make_claim(S.APPROVED)
-    PolicyTerms.objects.update(refund_target_business_days=8, refund_deadline_business_days=12)
     friday = date(2026, 3, 6)
+    claim = approved_by(friday)
+    PolicyTerms.objects.update(refund_target_business_days=8, refund_deadline_business_days=12)
 
     claim = receive_claim(claim=claim, actor=cast(User, StaffFactory()), received_on=friday)
 
     assert (claim.target_on, claim.deadline_on) == (date(2026, 3, 11), date(2026, 3, 13))  # RP4: 3 / 5
-    newer = make_claim(S.APPROVED)
+    newer = approved_by(friday)
     newer = receive_claim(claim=newer, actor=cast(User, StaffFactory()), received_on=friday)
     assert (newer.target_on, newer.deadline_on) == (date(2026, 3, 18), date(2026, 3, 24))
 
@@ -490,6 +536,7 @@ def test_a_warranty_claim_gets_the_wp4_dates():
     claim = make_claim(
         S.APPROVED, kind=ClaimKind.WARRANTY, line=line, photos=[make_photo(line.order.customer)]
     )
+    Claim.objects.filter(pk=claim.pk).update(approved_at=at_nine(date(2026, 3, 6)))
 
     claim = receive_claim(claim=claim, actor=cast(User, StaffFactory()), received_on=date(2026, 3, 6))
 

@@ -5,17 +5,27 @@ control characters, NUL, huge values, empty), arbitrary choices, lists where
 one value is expected and unknown extra fields. A 4xx or a page with errors is
 fine; a server error fails the test (the client re-raises it).
 
+The addresses are fuzzed too, on PostgreSQL (which refuses NUL in text, so a
+NUL that reached a query would show): every path segment of every URL the site
+routes, and every query parameter of every admin list page (its filters, its
+date drill-down, search, ordering, paging), each tried by a superuser.
+
 The quick ``ci`` profile runs on every ``make test``; ``HYPOTHESIS_PROFILE=long``
 runs 1,000 examples per form (the README has the command).
 """
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 import pytest
-from django.urls import reverse
-from hypothesis import given
+from django.contrib import admin
+from django.test import Client, RequestFactory
+from django.urls import URLResolver, get_resolver, reverse
+from django.urls.resolvers import RoutePattern
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from claims.lifecycle import Status
@@ -266,3 +276,145 @@ def test_odd_photo_ids_are_ignored(world: World, form_name: str):
 def test_every_form_of_the_brief_is_fuzzed():
     assert len(FORMS) >= 15
     assert {form.actor for form in FORMS} == {ANONYMOUS, OWNER, CARE, WAREHOUSE}
+
+
+# --- Addresses --------------------------------------------------------------------
+
+PLACEHOLDER = re.compile(r"<(?:\w+:)?\w+>")
+
+
+def _routes(patterns: list[Any], prefix: str = "") -> Iterator[str]:
+    """Every routed path with a placeholder (``<str:rma_number>``), as written in the URLconf."""
+    for pattern in patterns:
+        if not isinstance(pattern.pattern, RoutePattern):
+            continue  # the admin's app index: a fixed list of app labels
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            yield from _routes(pattern.url_patterns, route)
+        elif PLACEHOLDER.search(route):
+            yield route
+
+
+# The admin's catch-all (a regex: anything under /admin/ that is not a page) is fuzzed as well.
+ROUTES = sorted({*_routes(get_resolver().url_patterns), "admin/<url>"})
+
+
+def _real_segments(world: World) -> list[str]:
+    """Values that get past the URL's converter to the view: real ids, an RMA, step names."""
+    claim = world.claim(Status.APPROVED)
+    return [
+        str(claim.pk),
+        str(claim.rma_number),
+        str(claim.order_line.pk),
+        str(world.owner.pk),
+        str(world.superuser.pk),
+        "approve",
+        "resolve",
+        "change",
+    ]
+
+
+def _segment(real: list[str]) -> st.SearchStrategy[str]:
+    return st.one_of(text, st.sampled_from(NASTY), st.sampled_from(real), st.integers().map(str))
+
+
+def _client_of(world: World, actor: str) -> Client:
+    if actor != "superuser":
+        return world.client(actor)
+    client = Client()
+    client.force_login(world.superuser)
+    return client
+
+
+@pytest.mark.parametrize("route", ROUTES)
+@settings(FUZZ, max_examples=max(8, FUZZ.max_examples // 4))
+@given(data=st.data())
+def test_no_path_segment_produces_a_server_error(postgres, world: World, route: str, data: st.DataObject):
+    actor = "superuser" if route.startswith("admin/") else OWNER
+    client = world.__dict__.setdefault(f"fuzz-client {actor}", _client_of(world, actor))
+    real = world.__dict__.setdefault("fuzz-real segments", _real_segments(world))
+    path = PLACEHOLDER.sub(
+        lambda _placeholder: quote(data.draw(_segment(real), label="segment"), safe=""), route
+    )
+
+    response = client.get(f"/{path}")
+
+    assert response.status_code < 500
+
+
+CHANGELISTS = sorted(f"{model._meta.app_label}.{model._meta.model_name}" for model in admin.site._registry)
+# The admin's own parameters, beside the filters each list declares.
+ADMIN_PARAMETERS = ("q", "o", "p", "e", "all", "_to_field", "_popup", "_changelist_filters", "queue")
+
+
+def _model_admin(label: str) -> Any:
+    return next(found for model, found in admin.site._registry.items() if model._meta.label_lower == label)
+
+
+def _list_parameters(world: World, label: str) -> tuple[str, ...]:
+    """The parameter names a list page reads: its filters' and its date drill-down's, and the admin's."""
+    model_admin = _model_admin(label)
+    model = model_admin.model
+    request = RequestFactory().get("/")
+    request.user = world.superuser
+    changelist = model_admin.get_changelist_instance(request)
+    names = [name for spec in changelist.filter_specs for name in spec.expected_parameters() if name]
+    if model_admin.date_hierarchy:
+        names += [f"{model_admin.date_hierarchy}__{part}" for part in ("year", "month", "day")]
+    names += [f"{field.name}__exact" for field in model._meta.concrete_fields]
+    return (*names, *ADMIN_PARAMETERS)
+
+
+@pytest.mark.parametrize("label", CHANGELISTS)
+@FUZZ
+@given(data=st.data())
+def test_no_query_to_any_admin_list_produces_a_server_error(
+    postgres, world: World, label: str, data: st.DataObject
+):
+    client = world.__dict__.setdefault("fuzz-client superuser", _client_of(world, "superuser"))
+    names = world.__dict__.setdefault(f"fuzz-parameters {label}", _list_parameters(world, label))
+    world.__dict__.setdefault("fuzz-rows", [world.claim(Status.RECEIVED), world.access_attempt])
+    app_label, model_name = label.split(".")
+    query = data.draw(payload(names), label="query")
+
+    response = client.get(reverse(f"admin:{app_label}_{model_name}_changelist"), query)
+
+    assert response.status_code < 500
+
+
+# Each of these once in every place, so the classes of input that once answered 500 are
+# always tried, whatever the examples hypothesis draws.
+HOSTILE = ["\x00", "RMA-2026-\x00", "\x1b[2J", "9" * 20, "-" + "9" * 20, "9999", "x" * 3000]
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_hostile_values_in_every_path_segment(postgres, world: World, route: str):
+    actor = "superuser" if route.startswith("admin/") else OWNER
+    client = _client_of(world, actor)
+
+    for hostile in HOSTILE:
+        response = client.get("/" + PLACEHOLDER.sub(quote(hostile, safe=""), route))
+        assert response.status_code < 500, hostile
+
+
+@pytest.mark.parametrize("label", CHANGELISTS)
+def test_hostile_values_in_every_admin_list_parameter(postgres, world: World, label: str):
+    client = _client_of(world, "superuser")
+    world.claim(Status.RECEIVED)
+    url = reverse("admin:{}_{}_changelist".format(*label.split(".")))
+
+    for name in _list_parameters(world, label):
+        for hostile in HOSTILE:
+            response = client.get(url, {name: hostile})
+            assert response.status_code < 500, (name, hostile)
+    hierarchy = _model_admin(label).date_hierarchy
+    if hierarchy:
+        last_day = {f"{hierarchy}__year": "9999", f"{hierarchy}__month": "12", f"{hierarchy}__day": "31"}
+        assert client.get(url, last_day).status_code < 500
+
+
+def test_every_address_and_admin_list_is_fuzzed():
+    assert "claims/<str:rma_number>/" in ROUTES
+    assert "admin/claims/claim/<int:object_id>/step/<slug:slug>/" in ROUTES
+    assert len(ROUTES) >= 60
+    assert {"claims.claim", "claims.order", "policies.closureday", "axes.accessattempt"} <= set(CHANGELISTS)
