@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -212,3 +213,65 @@ def browser_cookies(user_email: str) -> dict[str, str]:
         settings.SESSION_COOKIE_NAME: str(session.session_key),
         settings.CSRF_COOKIE_NAME: get_random_string(CSRF_SECRET_LENGTH, allowed_chars=CSRF_ALLOWED_CHARS),
     }
+
+
+PORTAL_CUSTOMERS = 200
+QUEUE_PAGES = 5
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page the benchmarks measure: the addresses its requests take in turn, and its peer's name."""
+
+    name: str
+    addresses: list[tuple[str, dict[str, str]]]  # (path, the browser's cookies)
+    peer: str
+
+
+def measured_pages() -> list[Page]:
+    """Each busy page beside its peer (``benchmarks/urls.py``): the bare view, or the stock ``ModelAdmin``.
+
+    The portal pages rotate over ``PORTAL_CUSTOMERS`` customers and their
+    claims, the queues over their first ``QUEUE_PAGES`` pages: no two
+    consecutive requests of a page ask for the same thing.
+    """
+    from django.urls import reverse
+
+    from benchmarks.urls import BARE_PATH, STOCK_ADMIN_PATH
+
+    portal = [(rma, browser_cookies(email)) for email, rma in customer_claims(PORTAL_CUSTOMERS)]
+    care = browser_cookies(staff_email("care"))
+    queue = reverse("admin:claims_claim_changelist")
+    numbers = range(1, QUEUE_PAGES + 1)
+    return [
+        Page("bare view", [(BARE_PATH, cookies) for _rma, cookies in portal], peer="bare view"),
+        Page(
+            "claim page",
+            [(reverse("portal:claim_detail", args=[rma]), cookies) for rma, cookies in portal],
+            peer="bare view",
+        ),
+        Page(
+            "my orders", [(reverse("portal:orders"), cookies) for _rma, cookies in portal], peer="bare view"
+        ),
+        Page(
+            "stock ModelAdmin",
+            [(f"{STOCK_ADMIN_PATH}?p={n}", care) for n in numbers],
+            peer="stock ModelAdmin",
+        ),
+        Page("care queue, newest", [(f"{queue}?p={n}", care) for n in numbers], peer="stock ModelAdmin"),
+        Page(
+            "care queue, urgent",
+            [(f"{queue}?o=8&queue=open&p={n}", care) for n in numbers],
+            peer="stock ModelAdmin",
+        ),
+        Page(
+            "warehouse page",
+            [(reverse("admin:claims_claim_warehouse"), browser_cookies(staff_email("warehouse")))],
+            peer="bare view",
+        ),
+        Page(
+            "dashboard",
+            [(reverse("admin:claims_claim_dashboard"), browser_cookies(staff_email("manager")))],
+            peer="bare view",
+        ),
+    ]

@@ -37,25 +37,17 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.fixture import (
-    browser_cookies,
-    customer_claims,
-    fill_database,
-    setup_django,
-    staff_email,
-)
+from benchmarks.fixture import Page, fill_database, measured_pages, setup_django
 
-PORTAL_CUSTOMERS = 200
-QUEUE_PAGES = 5
-
-
-@dataclass(frozen=True)
-class Page:
-    name: str
-    addresses: list[tuple[str, dict[str, str]]]  # (path, cookies), taken in turn
-    peer: str  # the name of the page it is compared with
-    cpu_ratio_target: float | None = None
-    db_ms_target: float | None = None
+# Issue 10's targets: CPU per request as a ratio to the page's peer, and database time.
+CPU_RATIO_TARGETS = {
+    "claim page": 10.0,
+    "my orders": 12.0,
+    "care queue, newest": 0.6,
+    "care queue, urgent": 0.6,
+    "warehouse page": 15.0,
+}
+DB_MS_TARGETS = {"warehouse page": 5.0, "dashboard": 30.0}
 
 
 @dataclass(frozen=True)
@@ -137,61 +129,6 @@ def measure(pages: list[Page], requests: int, request: Callable[[str, dict[str, 
     ]
 
 
-def pages() -> list[Page]:
-    from django.urls import reverse
-
-    from benchmarks.urls import BARE_PATH, STOCK_ADMIN_PATH
-
-    portal = [(email, rma, browser_cookies(email)) for email, rma in customer_claims(PORTAL_CUSTOMERS)]
-    care = browser_cookies(staff_email("care"))
-    queue = reverse("admin:claims_claim_changelist")
-    return [
-        Page("bare view", [(BARE_PATH, cookies) for _email, _rma, cookies in portal], peer="bare view"),
-        Page(
-            "claim page",
-            [(reverse("portal:claim_detail", args=[rma]), cookies) for _email, rma, cookies in portal],
-            peer="bare view",
-            cpu_ratio_target=10,
-        ),
-        Page(
-            "my orders",
-            [(reverse("portal:orders"), cookies) for _email, _rma, cookies in portal],
-            peer="bare view",
-            cpu_ratio_target=12,
-        ),
-        Page(
-            "stock ModelAdmin",
-            [(f"{STOCK_ADMIN_PATH}?p={number}", care) for number in range(1, QUEUE_PAGES + 1)],
-            peer="stock ModelAdmin",
-        ),
-        Page(
-            "care queue, newest",
-            [(f"{queue}?p={number}", care) for number in range(1, QUEUE_PAGES + 1)],
-            peer="stock ModelAdmin",
-            cpu_ratio_target=0.6,
-        ),
-        Page(
-            "care queue, urgent",
-            [(f"{queue}?o=8&queue=open&p={number}", care) for number in range(1, QUEUE_PAGES + 1)],
-            peer="stock ModelAdmin",
-            cpu_ratio_target=0.6,
-        ),
-        Page(
-            "warehouse page",
-            [(reverse("admin:claims_claim_warehouse"), browser_cookies(staff_email("warehouse")))],
-            peer="bare view",
-            cpu_ratio_target=15,
-            db_ms_target=5,
-        ),
-        Page(
-            "dashboard",
-            [(reverse("admin:claims_claim_dashboard"), browser_cookies(staff_email("manager")))],
-            peer="bare view",
-            db_ms_target=30,
-        ),
-    ]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -213,7 +150,7 @@ def main() -> None:
         f"every one rendered; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
     )
     print(f"{'page':<20} {'CPU ms':>7} {'DB ms':>6} {'queries':>7} {'× peer':>7}  {'peer':<17} target")
-    every_page = pages()
+    every_page = measured_pages()
     wanted = {page.name for page in every_page if not arguments.only or page.name in arguments.only}
     wanted |= {page.peer for page in every_page if page.name in wanted}
     measured = [page for page in every_page if page.name in wanted]
@@ -225,16 +162,15 @@ def main() -> None:
         cost = costs[page.name]
         ratio = cost.cpu_ms / costs[page.peer].cpu_ms
         targets = []
-        if page.cpu_ratio_target is not None:
-            targets.append(f"≤ {page.cpu_ratio_target:g}×")
-            if ratio > page.cpu_ratio_target:
-                missed.append(f"{page.name}: {ratio:.2f}× {page.peer} (target ≤ {page.cpu_ratio_target:g}×)")
-        if page.db_ms_target is not None:
-            targets.append(f"DB < {page.db_ms_target:g} ms")
-            if cost.db_ms >= page.db_ms_target:
-                missed.append(
-                    f"{page.name}: {cost.db_ms:.1f} ms of database time (target < {page.db_ms_target:g})"
-                )
+        cpu_target, db_target = CPU_RATIO_TARGETS.get(page.name), DB_MS_TARGETS.get(page.name)
+        if cpu_target is not None:
+            targets.append(f"≤ {cpu_target:g}×")
+            if ratio > cpu_target:
+                missed.append(f"{page.name}: {ratio:.2f}× {page.peer} (target ≤ {cpu_target:g}×)")
+        if db_target is not None:
+            targets.append(f"DB < {db_target:g} ms")
+            if cost.db_ms >= db_target:
+                missed.append(f"{page.name}: {cost.db_ms:.1f} ms of database time (target < {db_target:g})")
         print(
             f"{page.name:<20} {cost.cpu_ms:>7.2f} {cost.db_ms:>6.2f} {cost.queries:>7} {ratio:>6.2f}×  "
             f"{page.peer:<17} {', '.join(targets)}",

@@ -72,9 +72,10 @@ NEXT_DATE_LABELS = {
 
 class QueueChangeList(CheckedChangeList):
     def get_results(self, request: HttpRequest) -> None:
-        # Only the page's rows are values; an action still gets whole claims (``get_queryset``).
-        self.queryset = self.queryset.values_list(*ROW_FIELDS, named=True)
         super().get_results(request)
+        # The page's rows (a slice not read yet) as values. The count was made on the claims
+        # themselves (no joins), and an action still gets whole claims (``get_queryset``).
+        self.result_list = self.result_list.values_list(*ROW_FIELDS, named=True)
 
 
 def age_in_days(days: int) -> str:
