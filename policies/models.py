@@ -13,6 +13,20 @@ CURRENT_TERMS_CACHE_KEY = "policies:current-terms:1"
 CURRENT_TERMS_CACHE_SECONDS = 300
 
 
+class PolicyTermsQuerySet(models.QuerySet["PolicyTerms"]):
+    """Bulk changes forget the cached terms too, as ``PolicyTerms.save`` does."""
+
+    def update(self, **kwargs: Any) -> int:
+        updated = super().update(**kwargs)
+        forget_current_terms()
+        return updated
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        deleted = super().delete()
+        forget_current_terms()
+        return deleted
+
+
 class PolicyTerms(models.Model):
     """The terms in force for new claims (one row); each claim keeps a snapshot."""
 
@@ -42,6 +56,8 @@ class PolicyTerms(models.Model):
     contact_phone = models.CharField(_("care phone"), max_length=40, blank=True)
     contact_hours = models.CharField(_("care opening hours"), max_length=120, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = PolicyTermsQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("policy terms")
