@@ -12,7 +12,7 @@ dates their claims were judged on.
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.models import Group
@@ -342,11 +342,20 @@ WALKS: dict[Status, tuple[str, ...]] = {
     Status.APPROVED: ("approve",),
     Status.REJECTED: ("reject",),
     Status.CANCELLED: ("cancel",),
-    # Received some business days ago, before the customer could have marked it shipped today.
+    # Received some business days ago, the customer never having marked it shipped.
     Status.RECEIVED: ("approve", "receive"),
     Status.INSPECTED: ("approve", "ship", "receive", "inspect"),
     Status.RESOLVED: ("approve", "ship", "receive", "inspect", "refund"),
 }
+
+
+def _dated_before(claim: Claim, received_on: date) -> Claim:
+    """The demo's story: a claim whose parcel arrived ``received_on`` was approved the day before
+    (the services date each step now, and refuse a parcel received before its approval)."""
+    approved_at = timezone.make_aware(datetime.combine(received_on - timedelta(days=1), time(9)))
+    Claim.objects.filter(pk=claim.pk).update(approved_at=approved_at)
+    claim.approved_at = approved_at
+    return claim
 
 
 def _walk_claim(claim: Claim, demo: DemoClaim, *, staff: dict[str, User], today: date) -> Claim:
@@ -359,7 +368,11 @@ def _walk_claim(claim: Claim, demo: DemoClaim, *, staff: dict[str, User], today:
         "ask": lambda c: request_info(
             claim=c, actor=care, question="Could you send a photo of the scale printed on the box?"
         ),
-        "approve": lambda c: approve_claim(claim=c, actor=care),
+        "approve": lambda c: (
+            _dated_before(approve_claim(claim=c, actor=care), received_on)
+            if "receive" in WALKS[demo.status]
+            else approve_claim(claim=c, actor=care)
+        ),
         "reject": lambda c: reject_claim(
             claim=c,
             actor=care,
@@ -369,7 +382,11 @@ def _walk_claim(claim: Claim, demo: DemoClaim, *, staff: dict[str, User], today:
         ),
         "cancel": lambda c: cancel_claim(claim=c, actor=customer),
         "ship": lambda c: mark_shipped(
-            claim=c, actor=customer, shipped_on=today, carrier="Vietnam Post", tracking_number="VN123456789"
+            claim=c,
+            actor=customer,
+            shipped_on=received_on,
+            carrier="Vietnam Post",
+            tracking_number="VN123456789",
         ),
         "receive": lambda c: receive_claim(claim=c, actor=warehouse, received_on=received_on),
         "inspect": lambda c: record_inspection(
