@@ -303,6 +303,10 @@ class Claim(QuickChoiceLabels):
         ]
         indexes = [
             models.Index(fields=["status", "-submitted_at"], name="claim_status_recent"),
+            # The dashboard's open claims by status, counted from this small index alone.
+            models.Index(
+                fields=["status"], condition=models.Q(status__in=OPEN_STATUS_VALUES), name="claim_open_status"
+            ),
             # Due soon and overdue (claims.selectors): the dashboard, the queue's filter, the deadline sweep.
             models.Index(
                 fields=["target_on"],

@@ -90,7 +90,7 @@ class DeadlineDashboard:
 def deadline_dashboard(*, today: date, days: int = 30) -> DeadlineDashboard:
     """The managers' figures: open claims by status, due soon, overdue, and resolved in time lately."""
     counts = dict(
-        # COUNT(*), not of a column: read from the index on status alone, never the table.
+        # COUNT(*), not of a column: read from the small index claim_open_status alone, never the table.
         Claim.objects.filter(status__in=OPEN_STATUS_VALUES)
         .values_list("status")
         .annotate(count=Count("*"))
