@@ -6,6 +6,7 @@ and production is an environment variable, listed with its meaning in
 secret key and the allowed hosts must be given, or start-up stops.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -122,6 +123,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+    # The tests' database is a file as well, one per test process: in Django's shared in-memory
+    # one, the live server's, the Celery worker's and the test's connections lock whole tables,
+    # which no busy timeout waits for ("database table is locked").
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Users --------------------------------------------------------------------

@@ -80,3 +80,11 @@ def chromium() -> Iterator[Any]:
 
     with launched_chromium() as browser:
         yield browser
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """SQLite's WAL files of this process's test database: Django removes only the database file."""
+    from django.conf import settings
+
+    for leftover in Path(settings.VAR_DIR).glob(f"test-{os.getpid()}.sqlite3-*"):
+        leftover.unlink(missing_ok=True)
