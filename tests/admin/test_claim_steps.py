@@ -336,14 +336,9 @@ def test_filing_for_a_customer_applies_the_same_checks(care):
     assert not ClaimEvent.objects.exists()
 
 
-@pytest.mark.django_db
-def test_filing_a_warranty_claim_with_photos(care):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from tests.photos import jpeg_bytes
-
-    line = order_line()
-    response = signed_in(care).post(
+def file_warranty_claim(care, line, *, photos):
+    """Care files a W3 warranty claim for the customer who emailed, with ``photos``."""
+    return signed_in(care).post(
         f"{reverse('admin:claims_claim_add')}?order={line.order.number}",
         {
             "order_line": line.pk,
@@ -353,8 +348,20 @@ def test_filing_a_warranty_claim_with_photos(care):
             "description": "Emailed: the tower does not fit the base.",
             "not_dropped_or_mishandled": "on",
             "no_third_party_repair": "on",
-            "photos": [SimpleUploadedFile("tower.jpg", jpeg_bytes(), content_type="image/jpeg")],
+            "photos": photos,
         },
+    )
+
+
+@pytest.mark.django_db
+def test_filing_a_warranty_claim_with_photos(care):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.photos import jpeg_bytes
+
+    line = order_line()
+    response = file_warranty_claim(
+        care, line, photos=[SimpleUploadedFile("tower.jpg", jpeg_bytes(), content_type="image/jpeg")]
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     claim = Claim.objects.get(order_line=line)
@@ -372,18 +379,8 @@ def test_filing_with_photos_over_the_request_pixel_budget_stores_nothing(care):
 
     line = order_line()
     huge = image_bytes(format="PNG", size=(6324, 6324), mode="1", colour=0)
-    response = signed_in(care).post(
-        f"{reverse('admin:claims_claim_add')}?order={line.order.number}",
-        {
-            "order_line": line.pk,
-            "kind": "warranty",
-            "quantity": 1,
-            "defect_category": DefectCategory.PARTS_DO_NOT_FIT,
-            "description": "Emailed: the tower does not fit the base.",
-            "not_dropped_or_mishandled": "on",
-            "no_third_party_repair": "on",
-            "photos": [SimpleUploadedFile(f"huge-{index}.png", huge, "image/png") for index in range(3)],
-        },
+    response = file_warranty_claim(
+        care, line, photos=[SimpleUploadedFile(f"huge-{index}.png", huge, "image/png") for index in range(3)]
     )
     assert response.status_code == 200
     assert "too large to process at once" in response.content.decode()
