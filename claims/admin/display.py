@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
-from claims.lifecycle import OPEN_STATUSES, Status
+from claims.lifecycle import CLOCK_STATUSES, OPEN_STATUSES
 from claims.models import Claim, Inspection, User
 from claims.selectors import eligibility_as_filed
 from policies.models import PolicyTerms
@@ -133,7 +133,7 @@ def date_flag(
     """The CSS class of a claim's next date: overdue, due soon (PRODUCT.md), or none."""
     if status not in OPEN_STATUSES or next_date is None:
         return ""
-    if status in (Status.RECEIVED, Status.INSPECTED):
+    if status in CLOCK_STATUSES:
         if deadline_on and today > deadline_on:
             return "asm-overdue"
         if target_on and today >= target_on:

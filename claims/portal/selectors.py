@@ -85,7 +85,8 @@ def orders_page(*, customer: User, today: date, terms: Terms) -> OrdersPage:
     database finds covering their items (``COVERING_CLAIMS``) counted against their line.
     """
     claims = list(
-        Claim.objects.filter(order_line__order__customer=customer)
+        customer_claims(customer)
+        .select_related(None)
         .select_related("order_line__product")
         # What the list and the lines' standing show; a claim row is wide (declaration, policy snapshot).
         .only("rma_number", "kind", "status", "quantity", "order_line__product__name")
