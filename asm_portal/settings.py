@@ -188,7 +188,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        else "asm_portal.static_files.StaticFilesStorage"
     },
 }
 # Claim photos are private: they live outside the static files and are served

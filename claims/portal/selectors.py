@@ -79,36 +79,38 @@ class OrdersPage:
 
 
 def orders_page(*, customer: User, today: date, terms: Terms) -> OrdersPage:
-    """Every order under the customer's email with each line's standing, and every claim, in three queries.
+    """Every order under the customer's email with each line's standing, and every claim, in two queries.
 
-    The customer's claims are read once: listed newest first, and those the
-    database finds covering their items (``COVERING_CLAIMS``) counted against their line.
+    The lines come with their order and product, newest order first, and are
+    grouped by order here: an order is listed through its lines (the shop's
+    orders always have some). The customer's claims are read once, with only
+    what the list and the lines' standing show (a claim row is wide:
+    declaration, policy snapshot), and take their product from those lines:
+    listed newest first, and those the database finds covering their items
+    (``COVERING_CLAIMS``) counted against their line.
     """
+    lines = list(customer_lines(customer).order_by("-order__purchased_on", "-order__pk", "pk"))
+    lines_by_id = {line.pk: line for line in lines}
     claims = list(
         customer_claims(customer)
         .select_related(None)
-        .select_related("order_line__product")
-        # What the list and the lines' standing show; a claim row is wide (declaration, policy snapshot).
-        .only("rma_number", "kind", "status", "quantity", "order_line__product__name")
+        .only("rma_number", "kind", "status", "quantity", "order_line")
         .annotate(
             covers_items=Case(When(COVERING_CLAIMS, then=True), default=False, output_field=BooleanField())
         )
     )
     covering: dict[int, list[Claim]] = defaultdict(list)
     for claim in claims:
+        claim.order_line = lines_by_id[claim.order_line_id]
         if claim.covers_items:
             covering[claim.order_line_id].append(claim)
-    orders = Order.objects.filter(customer=customer).prefetch_related(
-        Prefetch("lines", queryset=OrderLine.objects.select_related("product"))
-    )
-    standings = []
-    for order in orders:
-        line_standings = []
-        for line in order.lines.all():
-            line.covering_claims = covering[line.pk]  # type: ignore[attr-defined]
-            line_standings.append(line_standing(line, today=today, terms=terms))
-        standings.append(OrderStanding(order=order, lines=line_standings))
-    return OrdersPage(orders=standings, claims=claims)
+    orders: list[OrderStanding] = []
+    for line in lines:
+        line.covering_claims = covering[line.pk]  # type: ignore[attr-defined]
+        if not orders or orders[-1].order.pk != line.order_id:
+            orders.append(OrderStanding(order=line.order, lines=[]))
+        orders[-1].lines.append(line_standing(line, today=today, terms=terms))
+    return OrdersPage(orders=orders, claims=claims)
 
 
 def customer_line_standing(*, customer: User, line_id: int, today: date, terms: Terms) -> LineStanding:

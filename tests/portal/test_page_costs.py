@@ -60,3 +60,10 @@ def test_the_claim_page_reads_the_session_and_the_terms_from_the_cache(signed_in
     assert "django_session" not in tables
     assert "policies_policyterms" not in tables
     assert len(tables) == 5  # user, claim, events, messages, photos
+
+
+def test_my_orders_reads_the_lines_with_their_orders_then_the_claims(signed_in, line):
+    make_claim(Status.SUBMITTED, line=line)
+    url = reverse("portal:orders")
+    signed_in.get(url)
+    assert tables_read(signed_in, url) == ["claims_user", "claims_orderline", "claims_claim"]
