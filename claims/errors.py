@@ -16,3 +16,7 @@ class InvalidTransition(ClaimError):
 
 class NotEligible(ClaimError):
     """The policy does not allow this claim; ``field_errors`` say which input fails and why."""
+
+
+class NotPermitted(ClaimError):
+    """The actor's role does not allow this step on this claim."""

@@ -35,5 +35,29 @@ OPEN_STATUSES = frozenset(Status) - CLOSED_STATUSES
 CLOCK_STATUSES = (Status.RECEIVED, Status.INSPECTED)
 
 
+class ClaimEventKind(models.TextChoices):
+    """What one event of the audit trail records (``claims.events`` writes each kind).
+
+    A change of status is recorded under the status the claim reached; the
+    other kinds are steps that leave the status as it is.
+    """
+
+    SUBMITTED = Status.SUBMITTED.value, Status.SUBMITTED.label
+    INFO_REQUESTED = Status.INFO_REQUESTED.value, Status.INFO_REQUESTED.label
+    APPROVED = Status.APPROVED.value, Status.APPROVED.label
+    RECEIVED = Status.RECEIVED.value, Status.RECEIVED.label
+    INSPECTED = Status.INSPECTED.value, Status.INSPECTED.label
+    RESOLVED = Status.RESOLVED.value, Status.RESOLVED.label
+    REJECTED = Status.REJECTED.value, Status.REJECTED.label
+    CANCELLED = Status.CANCELLED.value, Status.CANCELLED.label
+    EXPIRED = Status.EXPIRED.value, Status.EXPIRED.label
+    SHIPPED = "shipped", _("Parcel sent to ASM")
+    INTERNAL_NOTE = "internal_note", _("Internal note")
+    TARGET_PASSED = "target_passed", _("Target date passed: care alerted")
+    DEADLINE_MISSED = "deadline_missed", _("Deadline missed: managers alerted, customer told")
+    SHIP_REMINDER = "ship_reminder", _("Customer reminded to ship")
+    INFO_REMINDER = "info_reminder", _("Customer reminded to answer")
+
+
 def can_transition(current: str, target: str) -> bool:
     return Status(target) in ALLOWED_TRANSITIONS[Status(current)]

@@ -17,7 +17,7 @@ from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 
 from claims.expressions import next_date_expression
-from claims.lifecycle import OPEN_STATUSES, Status
+from claims.lifecycle import OPEN_STATUSES, ClaimEventKind, Status
 from policies.reasons import DefectCategory, ReturnReason, ShippingPayer
 
 
@@ -452,7 +452,7 @@ class ClaimEvent(QuickChoiceLabels):
     """The audit trail: one row per change, never edited or deleted."""
 
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="events")
-    kind = models.CharField(max_length=32)
+    kind = models.CharField(max_length=32, choices=ClaimEventKind.choices)
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20, blank=True)
     actor = models.ForeignKey(

@@ -1,24 +1,28 @@
-"""The claim services: the only writers of a claim's status.
+"""The claim services: the only writers of a claim.
 
-Each service locks the claim row, checks the transition against
-``claims.lifecycle.ALLOWED_TRANSITIONS``, saves with ``update_fields``, and in
-the same transaction writes the audit event naming the actor (``None`` is the
-system) and the customer's email to the outbox. A refused request raises a
-``ClaimError`` and changes nothing.
+Each service checks that the actor's role allows the step (``claims.permissions``;
+``None`` is the system), locks the claim row, checks the transition against
+``claims.lifecycle.ALLOWED_TRANSITIONS`` and every other rule on the locked
+row, saves with ``update_fields``, and in the same transaction writes the audit
+event (``claims.events``) and the customer's email to the outbox. A refused
+request raises a ``ClaimError`` and changes nothing.
 """
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from claims.errors import ClaimError, InvalidTransition, NotEligible
-from claims.lifecycle import Status, can_transition
+from claims import events, permissions
+from claims.errors import ClaimError, InvalidTransition, NotEligible, NotPermitted
+from claims.lifecycle import CLOCK_STATUSES, Status, can_transition
 from claims.models import (
     OPEN_STATUS_VALUES,
     Claim,
@@ -54,29 +58,6 @@ from policies.terms import Terms, current_terms
 MAX_PHOTOS_PER_CLAIM = 8
 
 # --- Building blocks ------------------------------------------------------------
-
-
-def _log_event(
-    *,
-    claim: Claim,
-    kind: str,
-    actor: User | None,
-    from_status: str = "",
-    to_status: str = "",
-    note: str = "",
-    data: dict[str, Any] | None = None,
-    customer_visible: bool = True,
-) -> ClaimEvent:
-    return ClaimEvent.objects.create(
-        claim=claim,
-        kind=kind,
-        actor=actor,
-        from_status=from_status,
-        to_status=to_status,
-        note=note,
-        data=data or {},
-        customer_visible=customer_visible,
-    )
 
 
 def _notify_customer(
@@ -128,16 +109,17 @@ def _change_status(
         if guard is not None:
             guard(locked)
         from_status = locked.status
+        changes = changes or {}
+        old_and_new = {name: (getattr(locked, name), value) for name, value in changes.items()}
         locked.status = to
-        for field_name, value in (changes or {}).items():
+        for field_name, value in changes.items():
             setattr(locked, field_name, value)
-        locked.save(update_fields=["status", *(changes or {}), "updated_at"])
-        event = _log_event(
+        locked.save(update_fields=["status", *changes, "updated_at"])
+        event = events.status_changed(
             claim=locked,
-            kind=to,
             actor=actor,
             from_status=from_status,
-            to_status=to,
+            changes=old_and_new,
             note=note,
             data=data,
             customer_visible=customer_visible,
@@ -148,9 +130,15 @@ def _change_status(
     return claim
 
 
-def _ensure_owner_or_staff(claim: Claim, actor: User) -> None:
-    if not actor.is_staff and claim.order_line.order.customer_id != actor.pk:
-        raise ClaimError(_("Only the customer who filed this claim, or care staff, can do this."))
+def _require(actor: User, permission: str) -> None:
+    if not actor.is_active or not actor.has_perm(permission):
+        raise NotPermitted(_("Your role does not allow this step."))
+
+
+def _ensure_owner_or_care(claim: Claim, actor: User) -> None:
+    """The customer who filed the claim, or care staff acting for them."""
+    if claim.order_line.order.customer_id != actor.pk and not actor.has_perm(permissions.REVIEW):
+        raise NotPermitted(_("Only the customer who filed this claim, or care staff, can do this."))
 
 
 def _terms_of(claim: Claim) -> Terms:
@@ -256,8 +244,8 @@ def submit_claim(
         OrderLine.objects.select_for_update().select_related("order__customer").get(pk=request.order_line.pk)
     )
     customer = line.order.customer
-    if not actor.is_staff and actor.pk != customer.pk:
-        raise ClaimError(_("This order belongs to another customer."))
+    if actor.pk != customer.pk and not actor.has_perm(permissions.FILE_CLAIM):
+        raise NotPermitted(_("This order belongs to another customer."))
     if any(photo.claim_id is not None or photo.owner_id not in (customer.pk, actor.pk) for photo in photos):
         raise ClaimError(_("One of the photos belongs elsewhere; upload it again."))
     if Claim.objects.filter(order_line=line, status__in=OPEN_STATUS_VALUES).exists():
@@ -291,13 +279,7 @@ def submit_claim(
     claim.rma_number = f"RMA-{timezone.localdate(claim.submitted_at).year}-{claim.pk:06d}"
     claim.save(update_fields=["rma_number"])
     ClaimPhoto.objects.filter(pk__in=[photo.pk for photo in photos]).update(claim=claim)
-    event = _log_event(
-        claim=claim,
-        kind=Status.SUBMITTED,
-        actor=actor,
-        to_status=Status.SUBMITTED,
-        data={"filed_by_staff": actor.is_staff, "shipping_payer": payer},
-    )
+    event = events.claim_submitted(claim=claim, actor=actor, shipping_payer=payer)
     _notify_customer(claim=claim, template_key="submitted", event=event)
     return claim
 
@@ -308,6 +290,7 @@ def submit_claim(
 @transaction.atomic
 def request_info(*, claim: Claim, actor: User, question: str) -> Claim:
     """Care asks the customer a question; the claim waits for the answer."""
+    _require(actor, permissions.REVIEW)
     if not question.strip():
         raise ClaimError(_("Write the question for the customer."), field_errors={"question": _("Required.")})
     claim = _change_status(
@@ -329,22 +312,30 @@ def answer_info_request(
     *, claim: Claim, actor: User, answer: str, photos: Sequence[ClaimPhoto] = ()
 ) -> Claim:
     """The customer answers care's question; the claim goes back to review."""
-    _ensure_owner_or_staff(claim, actor)
+    _ensure_owner_or_care(claim, actor)
     if not answer.strip():
         raise ClaimError(_("Write your answer."), field_errors={"answer": _("Required.")})
-    if claim.photos.count() + len(photos) > MAX_PHOTOS_PER_CLAIM:
-        raise ClaimError(
-            _("At most %(count)d photos per claim.") % {"count": MAX_PHOTOS_PER_CLAIM},
-            field_errors={"photos": _("Too many photos.")},
-        )
     # As when filing: only the customer's (or the answering staff member's) own unattached uploads.
     if any(
         photo.claim_id is not None or photo.owner_id not in (claim.order_line.order.customer_id, actor.pk)
         for photo in photos
     ):
         raise ClaimError(_("One of the photos belongs elsewhere; upload it again."))
+
+    def room_for_the_photos(locked: Claim) -> None:
+        if locked.photos.count() + len(photos) > MAX_PHOTOS_PER_CLAIM:
+            raise ClaimError(
+                _("At most %(count)d photos per claim.") % {"count": MAX_PHOTOS_PER_CLAIM},
+                field_errors={"photos": _("Too many photos.")},
+            )
+
     claim = _change_status(
-        claim=claim, to=Status.SUBMITTED, actor=actor, action=_("answered"), note=answer.strip()
+        claim=claim,
+        to=Status.SUBMITTED,
+        actor=actor,
+        action=_("answered"),
+        guard=room_for_the_photos,
+        note=answer.strip(),
     )
     Message.objects.create(claim=claim, author=actor, kind=Message.Kind.ANSWER, body=answer.strip())
     ClaimPhoto.objects.filter(pk__in=[photo.pk for photo in photos], claim__isnull=True).update(
@@ -356,12 +347,13 @@ def answer_info_request(
 @transaction.atomic
 def add_internal_note(*, claim: Claim, actor: User, body: str) -> Message:
     """A note between staff; the customer never sees it."""
+    _require(actor, permissions.VIEW_CLAIM)
     if not body.strip():
         raise ClaimError(_("Write the note."), field_errors={"body": _("Required.")})
     message = Message.objects.create(
         claim=claim, author=actor, kind=Message.Kind.INTERNAL_NOTE, body=body.strip()
     )
-    _log_event(claim=claim, kind="internal_note", actor=actor, note=body.strip(), customer_visible=False)
+    events.internal_note_added(claim=claim, actor=actor, body=body.strip())
     return message
 
 
@@ -374,16 +366,21 @@ def approve_claim(
 ) -> Claim:
     """Approve with shipping instructions: the destination follows the kind, the payer the reason (R6).
 
-    Care may override the computed payer, with a reason.
+    Care may override the computed payer, with a reason. The payer is compared
+    with the claim's as it stands on the locked row.
     """
+    _require(actor, permissions.REVIEW)
     terms = _terms_of(claim)
     payer = ShippingPayer(shipping_payer or claim.shipping_payer)
-    overridden = payer != claim.shipping_payer
-    if overridden and not payer_override_reason.strip():
-        raise ClaimError(
-            _("Say why the shipping payer differs from the policy."),
-            field_errors={"payer_override_reason": _("Required when you change who pays.")},
-        )
+
+    def reason_for_an_override(locked: Claim) -> None:
+        if payer != locked.shipping_payer and not payer_override_reason.strip():
+            raise ClaimError(
+                _("Say why the shipping payer differs from the policy."),
+                field_errors={"payer_override_reason": _("Required when you change who pays.")},
+            )
+
+    overridden = bool(payer_override_reason.strip()) and payer != claim.shipping_payer
     destination = terms.warehouse_address if claim.kind == ClaimKind.RETURN else terms.warranty_center_address
     changes: dict[str, Any] = {"approved_at": timezone.now(), "shipping_payer": payer}
     if overridden:
@@ -393,6 +390,7 @@ def approve_claim(
         to=Status.APPROVED,
         actor=actor,
         action=_("approved"),
+        guard=reason_for_an_override,
         changes=changes,
         note=payer_override_reason.strip(),
         data={"shipping_payer": payer, "payer_overridden": overridden, "destination": destination},
@@ -404,6 +402,7 @@ def approve_claim(
 
 def reject_claim(*, claim: Claim, actor: User, reason: RejectReason, message: str) -> Claim:
     """Reject with a structured reason and a message the customer reads."""
+    _require(actor, permissions.REVIEW)
     if not message.strip():
         raise ClaimError(
             _("Write a message explaining the decision to the customer."),
@@ -440,7 +439,7 @@ def mark_shipped(
     *, claim: Claim, actor: User, shipped_on: date, carrier: str = "", tracking_number: str = ""
 ) -> Claim:
     """The customer says the parcel left (RP3, WP3): recorded on the approved claim, not a status."""
-    _ensure_owner_or_staff(claim, actor)
+    _ensure_owner_or_care(claim, actor)
     locked = _lock(claim)
     if locked.status != Status.APPROVED:
         raise InvalidTransition(
@@ -458,16 +457,7 @@ def mark_shipped(
     locked.carrier = carrier.strip()
     locked.tracking_number = tracking_number.strip()
     locked.save(update_fields=["shipped_on", "carrier", "tracking_number", "updated_at"])
-    event = _log_event(
-        claim=locked,
-        kind="shipped",
-        actor=actor,
-        data={
-            "shipped_on": shipped_on.isoformat(),
-            "carrier": locked.carrier,
-            "tracking_number": locked.tracking_number,
-        },
-    )
+    event = events.parcel_shipped(claim=locked, actor=actor)
     _notify_customer(claim=locked, template_key="shipped", event=event)
     claim.refresh_from_db()
     return claim
@@ -475,7 +465,7 @@ def mark_shipped(
 
 def cancel_claim(*, claim: Claim, actor: User) -> Claim:
     """The customer withdraws the claim, possible only before the parcel ships."""
-    _ensure_owner_or_staff(claim, actor)
+    _ensure_owner_or_care(claim, actor)
     claim = _change_status(
         claim=claim,
         to=Status.CANCELLED,
@@ -514,6 +504,7 @@ def receive_claim(*, claim: Claim, actor: User, received_on: date | None = None)
     The day is no later than today and no earlier than the approval: a parcel
     received "before" it would start a clock whose target had already passed.
     """
+    _require(actor, permissions.RECEIVE)
     received_on = received_on or timezone.localdate()
     locked = _lock(claim)
     if can_transition(locked.status, Status.RECEIVED):
@@ -591,6 +582,7 @@ def record_inspection(
     photos: Sequence[ClaimPhoto] = (),
 ) -> Claim:
     """Record what was found; differences from the declaration are flagged for care staff."""
+    _require(actor, permissions.INSPECT)
     mismatches = declaration_mismatches(claim, findings)
     asm_owes_shipping = findings.defect_confirmed or findings.shipping_damage_confirmed  # R6
     claim = _change_status(
@@ -637,6 +629,7 @@ def resolve_claim(
     the reason the customer is told (RP5). Shipping the customer paid is
     reimbursed only where inspection confirmed ASM owed it (R6).
     """
+    _require(actor, permissions.DECIDE_OUTCOME)
     outcome = Outcome(outcome)
 
     def check_outcome(locked: Claim) -> None:
@@ -698,3 +691,107 @@ def resolve_claim(
         notify_context={"outcome": outcome, "note": note.strip()},
     )
     return claim
+
+
+# --- Deadlines: the system's own steps ---------------------------------------------
+#
+# The deadline sweep (``claims.deadlines``) decides when; these write. Each acts
+# once per claim and event: it sets the claim's ``*_sent_at`` column with
+# ``UPDATE … WHERE column IS NULL`` in the transaction that records the email,
+# so two sweeps, at once or one after the other, never both act.
+
+
+def _mark_once(*, claim: Claim, column: str, now: datetime, still: Q) -> bool:
+    """Set ``column`` if it is empty and the claim is still in the state ``still`` describes.
+
+    A concurrent sweep's UPDATE waits for this one's row lock, then finds the column set.
+    """
+    matched = Claim.objects.filter(still, pk=claim.pk, **{f"{column}__isnull": True}).update(**{column: now})
+    return matched == 1
+
+
+def _promised_dates(claim: Claim) -> dict[str, str]:
+    return {"target_on": str(claim.target_on), "deadline_on": str(claim.deadline_on)}
+
+
+@transaction.atomic
+def alert_target_passed(*, claim: Claim, now: datetime) -> bool:
+    """RP4 / WP4 target date reached: the care staff on duty hear of it. False if already done."""
+    if not _mark_once(
+        claim=claim, column="target_alert_sent_at", now=now, still=Q(status__in=CLOCK_STATUSES)
+    ):
+        return False
+    record_notification(
+        template_key="target_passed",
+        recipient=settings.ASM_CARE_STAFF_EMAIL,
+        unique_key=f"target_passed:{claim.pk}",
+        claim=claim,
+        context=_promised_dates(claim),
+    )
+    events.target_passed(claim=claim)
+    return True
+
+
+@transaction.atomic
+def alert_deadline_missed(*, claim: Claim, now: datetime) -> bool:
+    """RP4 / WP4 deadline missed: the managers are told, and the customer gets a delay notice."""
+    still = Q(status__in=CLOCK_STATUSES)
+    if not _mark_once(claim=claim, column="deadline_alert_sent_at", now=now, still=still):
+        return False
+    record_notification(
+        template_key="deadline_missed",
+        recipient=settings.ASM_CARE_MANAGERS_EMAIL,
+        unique_key=f"deadline_missed:{claim.pk}",
+        claim=claim,
+        context=_promised_dates(claim),
+    )
+    record_notification(
+        template_key="delay_notice",
+        recipient=claim.order_line.order.customer.email,
+        unique_key=f"delay_notice:{claim.pk}",
+        claim=claim,
+        context=_promised_dates(claim),
+    )
+    events.deadline_missed(claim=claim)
+    return True
+
+
+@transaction.atomic
+def remind_to_ship(*, claim: Claim, now: datetime, expires_on: date) -> bool:
+    """An approved claim not shipped: the customer is reminded once before it expires."""
+    still = Q(status=Status.APPROVED, shipped_on__isnull=True)
+    if not _mark_once(claim=claim, column="ship_reminder_sent_at", now=now, still=still):
+        return False
+    record_notification(
+        template_key="ship_reminder",
+        recipient=claim.order_line.order.customer.email,
+        unique_key=f"ship_reminder:{claim.pk}",
+        claim=claim,
+        context={"expires_on": str(expires_on)},
+    )
+    events.ship_reminder_sent(claim=claim, expires_on=expires_on)
+    return True
+
+
+@transaction.atomic
+def remind_to_answer(*, claim: Claim, now: datetime, expires_on: date) -> bool:
+    """A question not answered: the customer is reminded once per question before it expires.
+
+    A new question resets the column (``request_info``) and gets a reminder of its own.
+    """
+    asked_at = claim.info_requested_at
+    still = Q(status=Status.INFO_REQUESTED, info_requested_at=asked_at)
+    if asked_at is None or not _mark_once(claim=claim, column="info_reminder_sent_at", now=now, still=still):
+        return False
+    question = (
+        Message.objects.filter(claim=claim, kind=Message.Kind.QUESTION).order_by("-created_at", "-pk").first()
+    )
+    record_notification(
+        template_key="info_reminder",
+        recipient=claim.order_line.order.customer.email,
+        unique_key=f"info_reminder:{claim.pk}:{asked_at.timestamp():.0f}",
+        claim=claim,
+        context={"question": question.body if question else "", "expires_on": str(expires_on)},
+    )
+    events.info_reminder_sent(claim=claim, expires_on=expires_on)
+    return True

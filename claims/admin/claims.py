@@ -45,7 +45,6 @@ from claims.admin.forms import (
     ResolveForm,
 )
 from claims.admin.pagination import EstimatedCountPaginator
-from claims.admin.permissions import DECIDE_OUTCOME, REVIEW, VIEW_CLAIM
 from claims.admin.queue import (
     COLUMNS,
     QueueChangeList,
@@ -59,6 +58,7 @@ from claims.errors import ClaimError, InvalidTransition
 from claims.expressions import next_date_expression
 from claims.lifecycle import Status
 from claims.models import Claim, ClaimEvent, Message, OrderLine, normalize_email
+from claims.permissions import DECIDE_OUTCOME, REVIEW, VIEW_CLAIM
 from claims.services import approve_claim
 
 

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from claims.admin.permissions import VIEW_DASHBOARD
 from claims.models import Claim
+from claims.permissions import VIEW_DASHBOARD
 from claims.selectors import deadline_dashboard
 
 CHART_WIDTH = 480

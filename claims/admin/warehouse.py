@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 
 from claims.admin.display import link_for_each, staff_member
 from claims.admin.forms import ClaimStepForm, InspectionForm, ReceiveForm
-from claims.admin.permissions import INSPECT, RECEIVE
 from claims.errors import ClaimError, InvalidTransition
 from claims.lifecycle import Status
 from claims.models import Claim
+from claims.permissions import INSPECT, RECEIVE
 
 WAREHOUSE_STEPS: dict[str, tuple[str, Status, type[ClaimStepForm]]] = {
     "receive": (RECEIVE, Status.APPROVED, ReceiveForm),

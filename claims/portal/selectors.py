@@ -8,7 +8,7 @@ from datetime import date, datetime
 from django.db.models import BooleanField, Case, Prefetch, QuerySet, When
 from django.utils.translation import gettext as _
 
-from claims.lifecycle import Status
+from claims.lifecycle import ClaimEventKind
 from claims.models import Claim, ClaimEvent, ClaimPhoto, Message, Order, OrderLine, User, normalize_email
 from claims.selectors import COVERING_CLAIMS
 from policies.eligibility import Verdict, return_window, warranty_period
@@ -128,12 +128,10 @@ class TimelineEntry:
 
 
 def _timeline_entry(event: ClaimEvent, customer_id: int) -> TimelineEntry:
-    if event.kind in Status.values:
-        title = str(Status(event.kind).label)
-    elif event.kind == "shipped":
+    if event.kind == ClaimEventKind.SHIPPED:
         title = _("Parcel sent to ASM on %(day)s") % {"day": event.data.get("shipped_on", "")}
     else:
-        title = event.kind.replace("_", " ").capitalize()
+        title = event.get_kind_display()
     return TimelineEntry(
         at=event.created_at, title=title, note=event.note, by_customer=event.actor_id == customer_id
     )

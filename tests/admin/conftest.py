@@ -1,27 +1,10 @@
-import importlib
 from typing import Any, cast
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.test import Client
 
 from claims.models import Claim, OrderLine, User
 from tests.factories import OrderLineFactory, StaffFactory
-
-ROLE_MIGRATION = importlib.import_module("claims.migrations.0003_role_permissions")
-
-
-def ensure_roles() -> None:
-    """The roles as migration 0003 defines them (a transactional test's flush removes the groups)."""
-    for role, codenames_by_app in ROLE_MIGRATION.ROLE_PERMISSIONS.items():
-        group, _created = Group.objects.get_or_create(name=role)
-        group.permissions.set(
-            [
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-                for app_label, codenames in codenames_by_app.items()
-                for codename in codenames
-            ]
-        )
 
 
 def staff(role: str, **fields: Any) -> User:

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from claims.lifecycle import Status
 from claims.models import Claim
-from tests.admin.conftest import ensure_roles, staff
-from tests.factories import make_claim
+from tests.admin.conftest import staff
+from tests.factories import ensure_roles, make_claim
 
 PASSWORD = "staff-password-1"
 

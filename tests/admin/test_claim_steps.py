@@ -10,7 +10,7 @@ from claims.lifecycle import Status
 from claims.models import Claim, ClaimEvent, ClaimKind, Message, Outcome
 from claims.services import InspectionFindings, record_inspection
 from policies.reasons import DefectCategory, ReturnReason, ShippingPayer
-from tests.admin.conftest import order_line, signed_in
+from tests.admin.conftest import order_line, signed_in, staff
 from tests.factories import ALL_GOOD, OrderFactory, days_ago, make_claim
 from tests.photos import make_photo
 
@@ -181,7 +181,7 @@ def test_shipping_is_reimbursed_when_inspection_confirms_asm_owed_it(care):
     claim = make_claim(Status.RECEIVED, reason=ReturnReason.OTHER)  # the customer pays until care decides
     record_inspection(
         claim=claim,
-        actor=care,
+        actor=staff("Warehouse staff"),
         findings=InspectionFindings(**{**ALL_GOOD.__dict__, "defect_confirmed": True}),
     )
     client = signed_in(care)

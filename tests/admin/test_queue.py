@@ -11,7 +11,7 @@ from django.utils import timezone
 from claims.lifecycle import Status
 from claims.models import Claim
 from claims.services import InspectionFindings, record_inspection
-from tests.admin.conftest import order_line, signed_in
+from tests.admin.conftest import order_line, signed_in, staff
 from tests.factories import ALL_GOOD, ProductFactory, make_claim
 
 CHANGELIST = reverse("admin:claims_claim_changelist")
@@ -54,7 +54,7 @@ def test_filters_by_kind_status_payer_and_mismatch(care):
     received = make_claim(Status.RECEIVED)
     differs = record_inspection(
         claim=make_claim(Status.RECEIVED),
-        actor=care,
+        actor=staff("Warehouse staff"),
         findings=InspectionFindings(**{**ALL_GOOD.__dict__, "found_all_accessories_included": False}),
     )
     client = signed_in(care)

@@ -27,10 +27,10 @@ from claims.models import Order, OrderLine, User
 from policies.calendar import load_business_calendar
 from policies.dates import PromisedDates, promised_dates
 from policies.models import PolicyTerms
-from tests.admin.conftest import ensure_roles, staff
+from tests.admin.conftest import staff
 from tests.background.celery_app import live_redis_url, running_worker, wait_until
 from tests.background.smtp import SmtpSink, smtp_sink
-from tests.factories import STAFF_PASSWORD, CustomerFactory, OrderFactory, OrderLineFactory
+from tests.factories import STAFF_PASSWORD, CustomerFactory, OrderFactory, OrderLineFactory, ensure_roles
 from tests.portal.conftest import SCREENSHOTS, sign_in_link
 
 PHONE = {"width": 360, "height": 740}

@@ -57,7 +57,7 @@ class World:
     def staff(self, role: str) -> User:
         slug = role.lower().replace(" ", "-")
         if role == NO_ROLE:
-            return cast(User, StaffFactory(email=f"{slug}@asm.example"))
+            return cast(User, StaffFactory(email=f"{slug}@asm.example", role=""))
         return cast(User, StaffFactory(email=f"{slug}@asm.example", role=role))
 
     @cached_property

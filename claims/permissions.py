@@ -1,4 +1,6 @@
-"""The back office's permissions, as ``user.has_perm`` names (the roles: claims/migrations/0003)."""
+"""Who may do what, as ``user.has_perm`` names (the roles: claims/migrations/0003).
+
+The services check these themselves; the admin checks them too, to show only what a role may do."""
 
 VIEW_CLAIM = "claims.view_claim"
 FILE_CLAIM = "claims.add_claim"
