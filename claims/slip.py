@@ -33,7 +33,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from claims.emails import destination_address
 from claims.lifecycle import Status
-from claims.models import Claim, ClaimKind
+from claims.models import Claim, ClaimKind, Notification
 from policies.reasons import ShippingPayer
 from policies.terms import Terms
 
@@ -64,6 +64,10 @@ class SlipFacts:
     destination: str
     asm_pays_shipping: bool
     ship_by: date | None
+
+
+# The emails that carry the slip: the approval, which tells the customer how to ship (RP3, WP3).
+SLIP_EMAILS = frozenset({"approved"})
 
 
 def has_slip(claim: Claim) -> bool:
@@ -105,6 +109,18 @@ def slip_response(claim: Claim, size: str) -> HttpResponse:
     response = HttpResponse(render_slip(claim, size=SlipSize(size)), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{slip_filename(claim, SlipSize(size))}"'
     return response
+
+
+def email_slip(notification: Notification) -> tuple[str, bytes, str] | None:
+    """The A4 slip to attach to the row's email, drawn from its claim as the email is built for delivery.
+
+    Nothing of it is in the outbox row, so an email that waited (the broker or
+    the mail server down) loses nothing; a claim cancelled meanwhile gets none.
+    """
+    claim = notification.claim
+    if notification.template_key not in SLIP_EMAILS or claim is None or not has_slip(claim):
+        return None
+    return slip_filename(claim, SlipSize.A4), render_slip(claim, size=SlipSize.A4), "application/pdf"
 
 
 def render_slip(claim: Claim, *, size: SlipSize = SlipSize.A4) -> bytes:
