@@ -41,15 +41,27 @@ def page_image(pdf: bytes, *, dpi: int = 200) -> Image.Image:
         document.close()
 
 
-def decoded_codes(image: Image.Image) -> dict[str, set[str]]:
-    """What zbar reads in the image, by symbology: ``{"QRCODE": {...}, "CODE128": {...}}``."""
+def _symbols(image: Image.Image) -> list[Any]:
     require_service(ctypes.util.find_library("zbar") is not None, "libzbar0 is not installed")
     from pyzbar.pyzbar import decode  # type: ignore[import-untyped]
 
+    return list(decode(image))
+
+
+def decoded_codes(image: Image.Image) -> dict[str, set[str]]:
+    """What zbar reads in the image, by symbology: ``{"QRCODE": {...}, "CODE128": {...}}``."""
     found: dict[str, set[str]] = {}
-    for symbol in decode(image):
+    for symbol in _symbols(image):
         found.setdefault(symbol.type, set()).add(symbol.data.decode())
     return found
+
+
+def qr_code_box(image: Image.Image) -> tuple[int, int, int, int]:
+    """Where zbar finds the first QR code in the image: left, top, width, height in pixels."""
+    boxes = [tuple(symbol.rect) for symbol in _symbols(image) if symbol.type == "QRCODE"]
+    assert boxes, "no QR code in the image"
+    left, top, width, height = boxes[0]
+    return left, top, width, height
 
 
 def slip_response_pdf(response: Any) -> bytes:
