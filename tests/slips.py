@@ -56,10 +56,10 @@ def decoded_codes(image: Image.Image) -> dict[str, set[str]]:
     return found
 
 
-def qr_code_box(image: Image.Image) -> tuple[int, int, int, int]:
-    """Where zbar finds the first QR code in the image: left, top, width, height in pixels."""
-    boxes = [tuple(symbol.rect) for symbol in _symbols(image) if symbol.type == "QRCODE"]
-    assert boxes, "no QR code in the image"
+def code_box(image: Image.Image, symbology: str) -> tuple[int, int, int, int]:
+    """Where zbar finds the first code of ``symbology`` ("QRCODE", "CODE128"): left, top, width, height."""
+    boxes = [tuple(symbol.rect) for symbol in _symbols(image) if symbol.type == symbology]
+    assert boxes, f"no {symbology} in the image"
     left, top, width, height = boxes[0]
     return left, top, width, height
 

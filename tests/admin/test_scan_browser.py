@@ -16,20 +16,20 @@ from tests.admin.conftest import ensure_roles, staff
 from tests.admin.test_browser import staff_page
 from tests.factories import make_claim
 from tests.portal.conftest import CHROMIUM
-from tests.slips import page_image, qr_code_box
+from tests.slips import code_box, page_image
 
 FRAME = (640, 480)
 
 
-def slip_video(pdf: bytes, path: Path, *, frames: int = 10) -> Path:
-    """A Y4M video of the slip's QR code held in front of the camera, as Chromium's fake device reads it."""
-    page = page_image(pdf, dpi=150)
-    left, top, width, height = qr_code_box(page)
-    margin = width // 4
+def slip_video(pdf: bytes, path: Path, *, symbology: str, frames: int = 10) -> Path:
+    """A Y4M video of one of the slip's codes held in front of the camera, for Chromium's fake device."""
+    page = page_image(pdf, dpi=300)
+    left, top, width, height = code_box(page, symbology)
+    margin = max(width, height) // 8
     code = page.crop((left - margin, top - margin, left + width + margin, top + height + margin))
-    code = code.resize((360, 360))
+    code.thumbnail((FRAME[0] - 40, FRAME[1] - 40))
     picture = Image.new("RGB", FRAME, "white")
-    picture.paste(code, ((FRAME[0] - 360) // 2, (FRAME[1] - 360) // 2))
+    picture.paste(code, ((FRAME[0] - code.width) // 2, (FRAME[1] - code.height) // 2))
     luma, blue, red = picture.convert("YCbCr").split()
     half = (FRAME[0] // 2, FRAME[1] // 2)
     frame = luma.tobytes() + blue.resize(half).tobytes() + red.resize(half).tobytes()
@@ -42,7 +42,7 @@ def slip_video(pdf: bytes, path: Path, *, frames: int = 10) -> Path:
 
 @pytest.fixture
 def camera_browser(chromium, tmp_path):
-    """A second Chromium whose camera plays ``tmp_path / "slip.y4m"``: the fake device is chosen at launch."""
+    """Launches a second Chromium whose camera plays a video: the fake device is chosen at launch."""
     launched = []
 
     def launch(video: Path):
@@ -77,11 +77,12 @@ def parcel_url(live_server, claim) -> str:
 @pytest.mark.browser
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
-def test_the_camera_reads_the_slip_and_lands_on_the_parcel(camera_browser, live_server, tmp_path):
+@pytest.mark.parametrize("symbology", ["QRCODE", "CODE128"])
+def test_the_camera_reads_the_slip_and_lands_on_the_parcel(camera_browser, live_server, tmp_path, symbology):
     ensure_roles()
     desk_user = staff("Warehouse staff", email="scan-camera@asm.example")
     claim = make_claim(Status.APPROVED)
-    video = slip_video(render_slip(claim, size=SlipSize.A6), tmp_path / "slip.y4m")
+    video = slip_video(render_slip(claim, size=SlipSize.A6), tmp_path / "slip.y4m", symbology=symbology)
     browser = camera_browser(video)
 
     desk = staff_page(browser, live_server, desk_user.email)
