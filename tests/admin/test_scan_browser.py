@@ -133,3 +133,21 @@ def test_a_barcode_scanner_typing_the_code_and_enter_lands_on_the_parcel(chromiu
     desk.keyboard.press("Enter")
     desk.wait_for_load_state()
     assert "No claim has the RMA number “RMA-1999-000001”." in desk.locator(".messagelist").inner_text()
+
+
+@pytest.mark.browser
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_without_a_camera_the_page_says_to_type_or_use_a_scanner(chromium, live_server):
+    """This Chromium has no camera and grants no permission: the page says what to do instead."""
+    ensure_roles()
+    desk_user = staff("Warehouse staff", email="scan-no-camera@asm.example")
+
+    desk = staff_page(chromium, live_server, desk_user.email)
+    scan_page(desk, live_server)
+    desk.click("#asm-scan-start")
+
+    status = desk.locator("#asm-scan-status")
+    status.filter(has_text="The camera could not be opened").wait_for()
+    assert "Type the RMA number, or use a barcode scanner." in status.inner_text()
+    assert desk.locator("#asm-scan-start").is_visible()  # try again once the camera is allowed
