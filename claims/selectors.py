@@ -125,7 +125,7 @@ def deadline_dashboard(*, today: date, days: int = 30) -> DeadlineDashboard:
 @dataclass(frozen=True)
 class ParcelReceipt:
     received_at: datetime
-    received_by: str
+    received_by: str  # the staff member's name or email; empty for the system
 
 
 def parcel_receipt(claim: Claim) -> ParcelReceipt | None:
@@ -135,4 +135,4 @@ def parcel_receipt(claim: Claim) -> ParcelReceipt | None:
     )
     if event is None:
         return None
-    return ParcelReceipt(received_at=event.created_at, received_by=str(event.actor) if event.actor else "ASM")
+    return ParcelReceipt(received_at=event.created_at, received_by=str(event.actor) if event.actor else "")

@@ -57,7 +57,7 @@ def already_received(claim: Claim) -> str:
     return _("%(rma)s was already received on %(when)s by %(who)s; it is now “%(status)s”.") % {
         "rma": claim.rma_number,
         "when": date_format(timezone.localtime(receipt.received_at), "DATETIME_FORMAT"),
-        "who": receipt.received_by,
+        "who": receipt.received_by or _("the system"),
         "status": claim.get_status_display(),
     }
 
