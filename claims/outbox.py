@@ -32,6 +32,7 @@ from django.utils import timezone
 from asm_portal.celery import app as celery_app
 from claims.emails import NothingToSend, render_email
 from claims.models import Claim, Notification
+from claims.slip import email_slip
 
 logger = logging.getLogger(__name__)
 
@@ -153,6 +154,9 @@ def build_message(notification: Notification, *, connection: BaseEmailBackend) -
         headers={"Message-ID": _message_id(notification)},
     )
     message.attach_alternative(rendered.html, "text/html")
+    slip = email_slip(notification)
+    if slip is not None:
+        message.attach(*slip)
     return message
 
 

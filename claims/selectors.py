@@ -117,3 +117,22 @@ def deadline_dashboard(*, today: date, days: int = 30) -> DeadlineDashboard:
         resolved_in_time=resolved["in_time"],
         since=since,
     )
+
+
+# --- The warehouse -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ParcelReceipt:
+    received_at: datetime
+    received_by: str  # the staff member's name or email; empty for the system
+
+
+def parcel_receipt(claim: Claim) -> ParcelReceipt | None:
+    """When and by whom the claim's parcel was marked received, from the audit trail; None if never."""
+    event = (
+        claim.events.filter(to_status=Status.RECEIVED).select_related("actor").order_by("-created_at").first()
+    )
+    if event is None:
+        return None
+    return ParcelReceipt(received_at=event.created_at, received_by=str(event.actor) if event.actor else "")

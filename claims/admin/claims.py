@@ -53,6 +53,7 @@ from claims.admin.queue import (
     next_date_cell,
     next_date_labels,
 )
+from claims.admin.slips import SlipDownloads
 from claims.admin.warehouse import WarehousePages
 from claims.errors import ClaimError, InvalidTransition
 from claims.expressions import next_date_expression
@@ -136,7 +137,7 @@ class ClaimEventInline(ReadOnlyHistoryInline):
 
 
 @admin.register(Claim)
-class ClaimAdmin(CheckedInputAdmin, WarehousePages, DashboardPage, admin.ModelAdmin[Claim]):
+class ClaimAdmin(CheckedInputAdmin, WarehousePages, SlipDownloads, DashboardPage, admin.ModelAdmin[Claim]):
     list_display = COLUMNS
     list_display_links = ["rma_number"]
     list_filter = ["kind", "status", StageFilter, DeadlineFilter, MismatchFilter, "shipping_payer"]
@@ -349,6 +350,7 @@ class ClaimAdmin(CheckedInputAdmin, WarehousePages, DashboardPage, admin.ModelAd
                 buttons.append(
                     (_("Warehouse"), reverse("admin:claims_claim_warehouse_claim", args=[claim.pk]))
                 )
+            buttons += self.slip_links(request, claim)
         return super().change_view(
             request, object_id, form_url, {**(extra_context or {}), "claim_steps": buttons}
         )
@@ -507,6 +509,7 @@ class ClaimAdmin(CheckedInputAdmin, WarehousePages, DashboardPage, admin.ModelAd
                 name="claims_claim_warehouse_claim",
             ),
             path("dashboard/", view(self.dashboard_view), name="claims_claim_dashboard"),
+            path("<int:object_id>/slip-<slug:size>.pdf", view(self.slip_view), name="claims_claim_slip"),
             path("<int:object_id>/step/<slug:slug>/", view(self.step_view), name="claims_claim_step"),
             *super().get_urls(),
         ]

@@ -14,6 +14,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from claims.admin.display import link_for_each, staff_member
@@ -22,6 +24,7 @@ from claims.errors import ClaimError, InvalidTransition
 from claims.lifecycle import Status
 from claims.models import Claim
 from claims.permissions import INSPECT, RECEIVE
+from claims.selectors import parcel_receipt
 
 WAREHOUSE_STEPS: dict[str, tuple[str, Status, type[ClaimStepForm]]] = {
     "receive": (RECEIVE, Status.APPROVED, ReceiveForm),
@@ -45,6 +48,20 @@ def normalize_rma(typed: str) -> str:
     return rma if rma.startswith("RMA-") else f"RMA-{rma}"
 
 
+def already_received(claim: Claim) -> str:
+    """When and by whom the parcel was received, said to whoever scans or receives it again; else ""."""
+    receipt = parcel_receipt(claim)
+    if receipt is None:
+        return ""
+    claim.refresh_from_db(fields=["status"])
+    return _("%(rma)s was already received on %(when)s by %(who)s; it is now “%(status)s”.") % {
+        "rma": claim.rma_number,
+        "when": date_format(timezone.localtime(receipt.received_at), "DATETIME_FORMAT"),
+        "who": receipt.received_by or _("the system"),
+        "status": claim.get_status_display(),
+    }
+
+
 class WarehousePages(admin.ModelAdmin[Claim]):
     def has_warehouse_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(RECEIVE) or request.user.has_perm(INSPECT)
@@ -59,18 +76,13 @@ class WarehousePages(admin.ModelAdmin[Claim]):
         typed = request.GET.get("rma", "")
         if typed.strip():
             claim = (
-                Claim.objects.filter(rma_number=normalize_rma(typed), status__in=WAREHOUSE_STATUSES)
-                .only("pk")
+                Claim.objects.filter(rma_number=normalize_rma(typed))
+                .only("pk", "status", "rma_number")
                 .first()
             )
-            if claim is not None:
+            self._tell_about_scan(request, typed.strip(), claim)
+            if claim is not None and claim.status in WAREHOUSE_STATUSES:
                 return redirect("admin:claims_claim_warehouse_claim", claim.pk)
-            self.message_user(
-                request,
-                _("No claim has the RMA number “%(rma)s” and a parcel for the warehouse.")
-                % {"rma": typed.strip()},
-                messages.ERROR,
-            )
         parcel_link = link_for_each("admin:claims_claim_warehouse_claim")
         awaiting_inspection = [
             Parcel(parcel_link(pk), str(rma_number), product, deadline_on.isoformat() if deadline_on else "")
@@ -88,6 +100,24 @@ class WarehousePages(admin.ModelAdmin[Claim]):
                 request, title=_("Warehouse"), typed=typed, awaiting_inspection=awaiting_inspection
             ),
         )
+
+    def _tell_about_scan(self, request: HttpRequest, typed: str, claim: Claim | None) -> None:
+        """What a scan found, unless simply a parcel to receive: no claim, no parcel, or received already.
+
+        A parcel scanned twice is no error: the second scan says when and by whom it was received.
+        """
+        if claim is None:
+            self.message_user(
+                request, _("No claim has the RMA number “%(rma)s”.") % {"rma": typed}, messages.ERROR
+            )
+            return
+        already = already_received(claim)
+        if already:
+            self.message_user(request, already, messages.WARNING)
+        elif claim.status not in WAREHOUSE_STATUSES:
+            message = _("%(rma)s is “%(status)s”: the warehouse is not expecting its parcel.")
+            facts = {"rma": claim.rma_number, "status": claim.get_status_display()}
+            self.message_user(request, message % facts, messages.ERROR)
 
     def warehouse_claim_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         """One parcel: mark it received, or record the inspection beside the declaration."""
@@ -137,7 +167,8 @@ class WarehousePages(admin.ModelAdmin[Claim]):
             success = form.perform(actor=staff_member(request))
         except InvalidTransition as error:
             # Someone else acted first: show the claim as it is now, with why nothing was done.
-            self.message_user(request, error.message, messages.ERROR)
+            already = already_received(claim) if step == "receive" else ""
+            self.message_user(request, already or error.message, messages.ERROR)
             return self._after_step(claim)
         except ClaimError as error:
             for field, message in error.field_errors.items():

@@ -15,6 +15,7 @@ urlpatterns = [
     path("orders/lines/<int:line_id>/return/", views.file_return, name="file_return"),
     path("orders/lines/<int:line_id>/warranty/", views.file_warranty, name="file_warranty"),
     path("claims/<str:rma_number>/", views.claim_detail, name="claim_detail"),
+    path("claims/<str:rma_number>/slip-<slug:size>.pdf", views.claim_slip, name="claim_slip"),
     path("claims/<str:rma_number>/shipped/", views.claim_mark_shipped, name="mark_shipped"),
     path("claims/<str:rma_number>/answer/", views.claim_answer, name="answer"),
     path("claims/<str:rma_number>/cancel/", views.claim_cancel, name="cancel"),

@@ -40,6 +40,7 @@ from claims.portal.selectors import (
 )
 from claims.portal.sign_in import customer_for_token, request_sign_in_link, spend_sign_in_token
 from claims.services import answer_info_request, cancel_claim, mark_shipped, submit_claim
+from claims.slip import has_slip, slip_response
 from policies.eligibility import (
     Declaration,
     return_declaration_problems,
@@ -331,6 +332,7 @@ def _render_claim(
                 else None
             ),
             "can_cancel": can_cancel(claim),
+            "has_slip": has_slip(claim),
         },
         status=status,
     )
@@ -365,6 +367,13 @@ def _claim_step(
 @require_GET
 def claim_detail(request: HttpRequest, rma_number: str) -> HttpResponse:
     return _render_claim(request, _claim_or_404(request, rma_number))
+
+
+@login_required
+@require_GET
+def claim_slip(request: HttpRequest, rma_number: str, size: str) -> HttpResponse:
+    """The printable RMA slip (A4) or parcel label (A6), for the claim's customer only."""
+    return slip_response(_claim_or_404(request, rma_number), size)
 
 
 @login_required

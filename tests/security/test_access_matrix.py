@@ -150,6 +150,11 @@ PORTAL_CASES = [
     post("portal:mark_shipped", _mark_shipped, portal(owner=DONE)),
     post("portal:answer", _answer, portal(owner=DONE)),
     get("portal:cancel", _claim_url("portal:cancel"), portal(owner=OK)),
+    get(
+        "portal:claim_slip",
+        lambda world: reverse("portal:claim_slip", args=[world.claim(Status.APPROVED).rma_number, "a4"]),
+        portal(owner=OK),
+    ),
     post("portal:cancel", _cancel, portal(owner=DONE)),
     get(
         "claim_photo",
@@ -214,6 +219,12 @@ WAREHOUSE_CASES = [
         "admin:claims_claim_warehouse_claim",
         lambda world: reverse("admin:claims_claim_warehouse_claim", args=[world.claim(Status.APPROVED).pk]),
         admin(allowed=(WAREHOUSE,)),
+    ),
+    get(
+        "admin:claims_claim_slip",
+        lambda world: reverse("admin:claims_claim_slip", args=[world.claim(Status.APPROVED).pk, "a6"]),
+        # The claim's customer and address: 404 for staff without a role, as on the portal.
+        admin(allowed=(CARE, WAREHOUSE, MANAGER), others=NOT_FOUND),
     ),
     _warehouse("receive", Status.APPROVED, {"received_on": "__today__"}),
     _warehouse(
