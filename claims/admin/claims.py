@@ -54,8 +54,9 @@ from claims.admin.queue import (
     next_date_labels,
 )
 from claims.admin.slips import SlipDownloads
+from claims.admin.steps import run_step
 from claims.admin.warehouse import WarehousePages
-from claims.errors import ClaimError, InvalidTransition
+from claims.errors import ClaimError
 from claims.expressions import next_date_expression
 from claims.lifecycle import Status
 from claims.models import Claim, ClaimEvent, Message, OrderLine, normalize_email
@@ -381,18 +382,10 @@ class ClaimAdmin(CheckedInputAdmin, WarehousePages, SlipDownloads, DashboardPage
         else:
             form = step.form_class(request.POST, request.FILES, claim=claim)
             if form.is_valid():
-                try:
-                    success = form.perform(actor=staff_member(request))
-                except InvalidTransition as error:
-                    # Another staff member acted first: nothing was changed twice.
-                    self.message_user(request, error.message, messages.ERROR)
-                    return HttpResponseRedirect(change_url)
-                except ClaimError as error:
-                    for field, message in error.field_errors.items():
-                        form.add_error(field if field in form.fields else None, message)
-                    self.message_user(request, error.message, messages.ERROR)
-                else:
-                    self.message_user(request, success, messages.SUCCESS)
+                outcome = run_step(self, request, form, lambda: form.perform(actor=staff_member(request)))
+                if outcome.done is not None:
+                    self.message_user(request, outcome.done, messages.SUCCESS)
+                if outcome.done is not None or outcome.moved_on:
                     return HttpResponseRedirect(change_url)
         return TemplateResponse(
             request,
@@ -449,13 +442,11 @@ class ClaimAdmin(CheckedInputAdmin, WarehousePages, SlipDownloads, DashboardPage
         if order_lines:
             form = FileClaimForm(request.POST or None, request.FILES or None, order_lines=order_lines)
             if request.method == "POST" and form.is_valid():
-                try:
-                    claim = form.perform(actor=staff_member(request))
-                except ClaimError as error:
-                    for field, message in error.field_errors.items():
-                        form.add_error(field if field in form.fields else None, message)
-                    self.message_user(request, error.message, messages.ERROR)
-                else:
+                filing_form = form
+                claim = run_step(
+                    self, request, form, lambda: filing_form.perform(actor=staff_member(request))
+                ).done
+                if claim is not None:
                     self.message_user(
                         request,
                         _("%(rma)s filed for %(customer)s.")

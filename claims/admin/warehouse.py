@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from claims.admin.display import link_for_each, staff_member
 from claims.admin.forms import ClaimStepForm, InspectionForm, ReceiveForm
-from claims.errors import ClaimError, InvalidTransition
+from claims.admin.steps import run_step
 from claims.lifecycle import Status
 from claims.models import Claim
 from claims.permissions import INSPECT, RECEIVE
@@ -163,20 +163,18 @@ class WarehousePages(admin.ModelAdmin[Claim]):
         forms[step] = form
         if not form.is_valid():
             return None
-        try:
-            success = form.perform(actor=staff_member(request))
-        except InvalidTransition as error:
-            # Someone else acted first: show the claim as it is now, with why nothing was done.
-            already = already_received(claim) if step == "receive" else ""
-            self.message_user(request, already or error.message, messages.ERROR)
-            return self._after_step(claim)
-        except ClaimError as error:
-            for field, message in error.field_errors.items():
-                form.add_error(field if field in form.fields else None, message)
-            self.message_user(request, error.message, messages.ERROR)
-            return None
-        self.message_user(request, success, messages.SUCCESS)
-        return self._after_step(claim)
+        outcome = run_step(
+            self,
+            request,
+            form,
+            lambda: form.perform(actor=staff_member(request)),
+            # A parcel scanned twice: when and by whom it was received.
+            explain_moved_on=lambda: already_received(claim) if step == "receive" else "",
+        )
+        if outcome.done is not None:
+            self.message_user(request, outcome.done, messages.SUCCESS)
+        # Done, or someone else acted first: the claim as it is now.
+        return self._after_step(claim) if outcome.done is not None or outcome.moved_on else None
 
     def _after_step(self, claim: Claim) -> HttpResponse:
         """Back to the parcel while the warehouse still has work on it, else to the scan of the next."""

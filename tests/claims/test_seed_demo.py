@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
+from django.test import override_settings
 from django.utils import timezone
 
 from claims.demo import CUSTOMERS, STAFF, seed_demo
@@ -32,8 +33,17 @@ def row_counts() -> dict[str, int]:
 
 def seed() -> str:
     out = io.StringIO()
-    call_command("seed_demo", stdout=out)
+    with override_settings(DEBUG=True):  # development only
+        call_command("seed_demo", stdout=out)
     return out.getvalue()
+
+
+def test_with_debug_off_it_refuses_and_creates_nothing(settings):
+    settings.DEBUG = False
+    before = row_counts()
+    with pytest.raises(CommandError, match="only with debug on"):
+        call_command("seed_demo", stdout=io.StringIO())
+    assert row_counts() == before
 
 
 def test_one_staff_user_per_role_and_no_superuser():

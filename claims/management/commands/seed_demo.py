@@ -2,7 +2,8 @@
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from claims.demo import CUSTOMERS, ORDERS, STAFF, seed_demo
 
@@ -11,6 +12,11 @@ class Command(BaseCommand):
     help = "Create the demo data that is missing: staff for each role, customers, orders and claims."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG:
+            # The demo staff's passwords are published in the README: never on a real deployment.
+            raise CommandError(
+                "seed_demo creates accounts with published passwords; it runs only with debug on."
+            )
         summary = seed_demo()
         self.stdout.write(self.style.SUCCESS(str(summary)))
         self.stdout.write("Demo staff (admin at /admin/; demo passwords, never for production):")
