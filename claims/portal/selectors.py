@@ -163,7 +163,7 @@ def claim_page(claim: Claim) -> ClaimPage:
             _timeline_entry(event, claim.order_line.order.customer_id)
             for event in claim.events.filter(customer_visible=True)
         ],
-        conversation=list(claim.messages.exclude(kind=Message.Kind.INTERNAL_NOTE).select_related("author")),
+        conversation=list(claim.messages.exclude(kind=Message.Kind.INTERNAL_NOTE)),
         photos=list(claim.photos.all()),
     )
 
