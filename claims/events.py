@@ -98,39 +98,26 @@ def internal_note_added(*, claim: Claim, actor: User, body: str) -> ClaimEvent:
     return _event(claim, ClaimEventKind.INTERNAL_NOTE, actor=actor, note=body, customer_visible=False)
 
 
-def _promised_dates(claim: Claim) -> dict[str, Any]:
-    return {"target_on": claim.target_on, "deadline_on": claim.deadline_on}
+def _sweep_record(claim: Claim, kind: ClaimEventKind, data: dict[str, Any]) -> ClaimEvent:
+    """A step of the deadline sweep: the system's, and a staff-side record."""
+    return _event(claim, kind, actor=None, data=data, customer_visible=False)
 
 
 def target_passed(*, claim: Claim) -> ClaimEvent:
-    """RP4 / WP4: the target date is reached; care staff were alerted (a staff-side record)."""
-    return _event(
-        claim, ClaimEventKind.TARGET_PASSED, actor=None, data=_promised_dates(claim), customer_visible=False
-    )
+    """RP4 / WP4: the target date is reached; care staff were alerted."""
+    promised = {"target_on": claim.target_on, "deadline_on": claim.deadline_on}
+    return _sweep_record(claim, ClaimEventKind.TARGET_PASSED, promised)
 
 
 def deadline_missed(*, claim: Claim) -> ClaimEvent:
     """RP4 / WP4: the deadline passed; managers were alerted and the customer told of the delay."""
-    return _event(
-        claim, ClaimEventKind.DEADLINE_MISSED, actor=None, data=_promised_dates(claim), customer_visible=False
-    )
+    promised = {"target_on": claim.target_on, "deadline_on": claim.deadline_on}
+    return _sweep_record(claim, ClaimEventKind.DEADLINE_MISSED, promised)
 
 
 def ship_reminder_sent(*, claim: Claim, expires_on: date) -> ClaimEvent:
-    return _event(
-        claim,
-        ClaimEventKind.SHIP_REMINDER,
-        actor=None,
-        data={"expires_on": expires_on},
-        customer_visible=False,
-    )
+    return _sweep_record(claim, ClaimEventKind.SHIP_REMINDER, {"expires_on": expires_on})
 
 
 def info_reminder_sent(*, claim: Claim, expires_on: date) -> ClaimEvent:
-    return _event(
-        claim,
-        ClaimEventKind.INFO_REMINDER,
-        actor=None,
-        data={"expires_on": expires_on},
-        customer_visible=False,
-    )
+    return _sweep_record(claim, ClaimEventKind.INFO_REMINDER, {"expires_on": expires_on})

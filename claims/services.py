@@ -701,13 +701,34 @@ def resolve_claim(
 # so two sweeps, at once or one after the other, never both act.
 
 
-def _mark_once(*, claim: Claim, column: str, now: datetime, still: Q) -> bool:
-    """Set ``column`` if it is empty and the claim is still in the state ``still`` describes.
+def _email_once(
+    *,
+    claim: Claim,
+    column: str,
+    now: datetime,
+    still: Q,
+    emails: dict[str, str],
+    context: dict[str, str],
+    occasion: str = "",
+) -> bool:
+    """Set ``column`` if it is empty and the claim is still in the state ``still`` describes, and
+    record each email (template → recipient); False, writing nothing, if the column was set.
+    ``occasion`` tells apart the emails of one claim that may be sent more than once.
 
     A concurrent sweep's UPDATE waits for this one's row lock, then finds the column set.
     """
     matched = Claim.objects.filter(still, pk=claim.pk, **{f"{column}__isnull": True}).update(**{column: now})
-    return matched == 1
+    if matched != 1:
+        return False
+    for template_key, recipient in emails.items():
+        record_notification(
+            template_key=template_key,
+            recipient=recipient,
+            unique_key=f"{template_key}:{claim.pk}{occasion}",
+            claim=claim,
+            context=context,
+        )
+    return True
 
 
 def _promised_dates(claim: Claim) -> dict[str, str]:
@@ -717,17 +738,15 @@ def _promised_dates(claim: Claim) -> dict[str, str]:
 @transaction.atomic
 def alert_target_passed(*, claim: Claim, now: datetime) -> bool:
     """RP4 / WP4 target date reached: the care staff on duty hear of it. False if already done."""
-    if not _mark_once(
-        claim=claim, column="target_alert_sent_at", now=now, still=Q(status__in=CLOCK_STATUSES)
+    if not _email_once(
+        claim=claim,
+        column="target_alert_sent_at",
+        now=now,
+        still=Q(status__in=CLOCK_STATUSES),
+        emails={"target_passed": settings.ASM_CARE_STAFF_EMAIL},
+        context=_promised_dates(claim),
     ):
         return False
-    record_notification(
-        template_key="target_passed",
-        recipient=settings.ASM_CARE_STAFF_EMAIL,
-        unique_key=f"target_passed:{claim.pk}",
-        claim=claim,
-        context=_promised_dates(claim),
-    )
     events.target_passed(claim=claim)
     return True
 
@@ -735,23 +754,18 @@ def alert_target_passed(*, claim: Claim, now: datetime) -> bool:
 @transaction.atomic
 def alert_deadline_missed(*, claim: Claim, now: datetime) -> bool:
     """RP4 / WP4 deadline missed: the managers are told, and the customer gets a delay notice."""
-    still = Q(status__in=CLOCK_STATUSES)
-    if not _mark_once(claim=claim, column="deadline_alert_sent_at", now=now, still=still):
+    if not _email_once(
+        claim=claim,
+        column="deadline_alert_sent_at",
+        now=now,
+        still=Q(status__in=CLOCK_STATUSES),
+        emails={
+            "deadline_missed": settings.ASM_CARE_MANAGERS_EMAIL,
+            "delay_notice": claim.order_line.order.customer.email,
+        },
+        context=_promised_dates(claim),
+    ):
         return False
-    record_notification(
-        template_key="deadline_missed",
-        recipient=settings.ASM_CARE_MANAGERS_EMAIL,
-        unique_key=f"deadline_missed:{claim.pk}",
-        claim=claim,
-        context=_promised_dates(claim),
-    )
-    record_notification(
-        template_key="delay_notice",
-        recipient=claim.order_line.order.customer.email,
-        unique_key=f"delay_notice:{claim.pk}",
-        claim=claim,
-        context=_promised_dates(claim),
-    )
     events.deadline_missed(claim=claim)
     return True
 
@@ -759,16 +773,15 @@ def alert_deadline_missed(*, claim: Claim, now: datetime) -> bool:
 @transaction.atomic
 def remind_to_ship(*, claim: Claim, now: datetime, expires_on: date) -> bool:
     """An approved claim not shipped: the customer is reminded once before it expires."""
-    still = Q(status=Status.APPROVED, shipped_on__isnull=True)
-    if not _mark_once(claim=claim, column="ship_reminder_sent_at", now=now, still=still):
-        return False
-    record_notification(
-        template_key="ship_reminder",
-        recipient=claim.order_line.order.customer.email,
-        unique_key=f"ship_reminder:{claim.pk}",
+    if not _email_once(
         claim=claim,
+        column="ship_reminder_sent_at",
+        now=now,
+        still=Q(status=Status.APPROVED, shipped_on__isnull=True),
+        emails={"ship_reminder": claim.order_line.order.customer.email},
         context={"expires_on": str(expires_on)},
-    )
+    ):
+        return False
     events.ship_reminder_sent(claim=claim, expires_on=expires_on)
     return True
 
@@ -779,19 +792,19 @@ def remind_to_answer(*, claim: Claim, now: datetime, expires_on: date) -> bool:
 
     A new question resets the column (``request_info``) and gets a reminder of its own.
     """
-    asked_at = claim.info_requested_at
-    still = Q(status=Status.INFO_REQUESTED, info_requested_at=asked_at)
-    if asked_at is None or not _mark_once(claim=claim, column="info_reminder_sent_at", now=now, still=still):
-        return False
     question = (
         Message.objects.filter(claim=claim, kind=Message.Kind.QUESTION).order_by("-created_at", "-pk").first()
     )
-    record_notification(
-        template_key="info_reminder",
-        recipient=claim.order_line.order.customer.email,
-        unique_key=f"info_reminder:{claim.pk}:{asked_at.timestamp():.0f}",
+    asked_at = claim.info_requested_at
+    if asked_at is None or not _email_once(
         claim=claim,
+        column="info_reminder_sent_at",
+        now=now,
+        still=Q(status=Status.INFO_REQUESTED, info_requested_at=asked_at),
+        emails={"info_reminder": claim.order_line.order.customer.email},
         context={"question": question.body if question else "", "expires_on": str(expires_on)},
-    )
+        occasion=f":{asked_at.timestamp():.0f}",
+    ):
+        return False
     events.info_reminder_sent(claim=claim, expires_on=expires_on)
     return True
