@@ -20,7 +20,6 @@ from claims.models import ClaimEvent, Notification
 from claims.outbox import deliver_notification, relay_outbox
 from claims.tasks import relay_outbox as relay_outbox_task
 from tests.background.celery_app import live_redis_url, running_worker, use_broker, wait_until
-from tests.background.smtp import smtp_sink
 from tests.conftest import require_service
 from tests.factories import make_claim
 
@@ -31,16 +30,6 @@ DEAD_BROKER = "redis://127.0.0.1:1/0"
 
 class WorkerKilled(BaseException):
     """Stands for SIGKILL: nothing after it runs in the worker, not even an ``except Exception``."""
-
-
-@pytest.fixture
-def smtp_server(settings):
-    with smtp_sink() as (sink, port):
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-        settings.EMAIL_TIMEOUT = 5
-        yield sink
 
 
 @pytest.fixture

@@ -8,22 +8,11 @@ from claims.models import Notification
 from claims.outbox import deliver_notification, relay_outbox
 from claims.services import cancel_claim
 from tests.background.celery_app import use_broker
-from tests.background.smtp import smtp_sink
 from tests.factories import make_claim
 from tests.slips import WAREHOUSE, decoded_codes, page_image, pdf_text, set_destinations
 
 # Nothing listens on port 1: connections are refused at once, as with a Redis that is down.
 DEAD_BROKER = "redis://127.0.0.1:1/0"
-
-
-@pytest.fixture
-def smtp_server(settings):
-    with smtp_sink() as (sink, port):
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-        settings.EMAIL_TIMEOUT = 5
-        yield sink
 
 
 def deliver(template_key: str, claim) -> None:
