@@ -1,7 +1,7 @@
 """hypothesis's profiles for the form fuzzing: ``ci`` (quick, the default) and ``long`` (on demand).
 
 ``HYPOTHESIS_PROFILE=long make pytest PYTEST_ARGS=tests/security/test_fuzzing.py`` runs
-1,000 examples per form (the README). The profile decorates the fuzz tests
+1,000 examples per form (docs/security.md). The profile decorates the fuzz tests
 only, so other property tests in the suite keep their own settings.
 """
 

@@ -11,7 +11,7 @@ routes, and every query parameter of every admin list page (its filters, its
 date drill-down, search, ordering, paging), each tried by a superuser.
 
 The quick ``ci`` profile runs on every ``make test``; ``HYPOTHESIS_PROFILE=long``
-runs 1,000 examples per form (the README has the command).
+runs 1,000 examples per form (docs/security.md has the command).
 """
 
 import re
