@@ -50,6 +50,7 @@ from policies.reasons import (
     warranty_shipping_payer,
 )
 from policies.terms import Terms, current_terms
+from shop_api.webhooks import record_claim_change
 
 MAX_PHOTOS_PER_CLAIM = 8
 
@@ -142,6 +143,7 @@ def _change_status(
             data=data,
             customer_visible=customer_visible,
         )
+        record_claim_change(claim=locked, from_status=from_status, to_status=to)
         if notify:
             _notify_customer(claim=locked, template_key=notify, event=event, context=notify_context)
     claim.refresh_from_db()
@@ -298,6 +300,7 @@ def submit_claim(
         to_status=Status.SUBMITTED,
         data={"filed_by_staff": actor.is_staff, "shipping_payer": payer},
     )
+    record_claim_change(claim=claim, from_status="", to_status=Status.SUBMITTED)
     _notify_customer(claim=claim, template_key="submitted", event=event)
     return claim
 
