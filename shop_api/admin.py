@@ -1,4 +1,4 @@
-"""The back office's pages for the shop: API keys and webhook endpoints (care managers), and deliveries.
+"""The back office's pages for the shop: API keys, webhook endpoints, deliveries, and order files.
 
 A key's token and an endpoint's secret are shown once, on the page answering
 the form that made them (never through a redirect, a message or a session),
@@ -10,19 +10,30 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.core.validators import FileExtensionValidator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.html import format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from asm_portal.admin_input import CheckedInputAdmin
 from claims.admin.read_only import ReadOnlyAdmin
-from shop_api import keys, webhooks
-from shop_api.models import ApiKey, WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
+from shop_api import keys, order_files, webhooks
+from shop_api.models import (
+    ApiKey,
+    OrderFileImport,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)
 
 SHOWN_ONCE = "_shown_once"
 
@@ -228,3 +239,100 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
                 % {"count": len(selected) - queued},
                 messages.WARNING,
             )
+
+
+class OrderFileForm(forms.ModelForm[OrderFileImport]):
+    file = forms.FileField(
+        label=gettext_lazy("order file"),
+        help_text=gettext_lazy(
+            "CSV with a header line, or a JSON array, UTF-8: the columns of “manage.py import_orders” "
+            "(see the README). It is checked first; nothing is imported until you confirm."
+        ),
+        validators=[FileExtensionValidator(["csv", "json"])],
+    )
+
+    class Meta:
+        model = OrderFileImport
+        fields = ["file"]
+
+
+@admin.register(OrderFileImport)
+class OrderFileImportAdmin(CheckedInputAdmin):
+    """Upload, preview, confirm, watch the progress: the import's own code at each step."""
+
+    form = OrderFileForm
+    change_form_template = "admin/shop_api/orderfileimport/change_form.html"
+    list_display = ["uploaded_at", "original_name", "uploaded_by", "state", "rows", "finished_at"]
+    list_filter = ["state"]
+    list_select_related = ["uploaded_by"]
+    readonly_fields = (
+        "original_name",
+        "uploaded_by",
+        "uploaded_at",
+        "state",
+        "rows",
+        "what_it_does",
+        "problem_list",
+        "finished_at",
+    )
+
+    def get_fields(self, request: HttpRequest, obj: OrderFileImport | None = None) -> tuple[str, ...]:
+        return ("file",) if obj is None else self.readonly_fields
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=gettext_lazy("what it does"))
+    def what_it_does(self, upload: OrderFileImport) -> str:
+        return str(upload.summary.get("text", "—"))
+
+    @admin.display(description=gettext_lazy("problems"))
+    def problem_list(self, upload: OrderFileImport) -> str:
+        return format_html_join("", "<div>{}</div>", ((problem,) for problem in upload.problems)) or "—"
+
+    def save_model(
+        self, request: HttpRequest, obj: OrderFileImport, form: forms.ModelForm[Any], change: bool
+    ) -> None:
+        order_files.preview_order_file(upload=obj, uploaded_by=request.user)  # type: ignore[arg-type]
+
+    def response_add(
+        self, request: HttpRequest, obj: OrderFileImport, post_url_continue: str | None = None
+    ) -> HttpResponse:
+        return HttpResponseRedirect(reverse("admin:shop_api_orderfileimport_change", args=[obj.pk]))
+
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path(
+                "<int:upload_id>/confirm/",
+                self.admin_site.admin_view(self.confirm_view),
+                name="shop_api_orderfileimport_confirm",
+            ),
+            path(
+                "<int:upload_id>/progress/",
+                self.admin_site.admin_view(self.progress_view),
+                name="shop_api_orderfileimport_progress",
+            ),
+            *super().get_urls(),
+        ]
+
+    def confirm_view(self, request: HttpRequest, upload_id: int) -> HttpResponse:
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        if order_files.confirm_order_file(upload_id=upload_id):
+            self.message_user(request, _("The import has started."), messages.SUCCESS)
+        else:
+            self.message_user(request, _("This file is not waiting to be imported."), messages.WARNING)
+        return HttpResponseRedirect(reverse("admin:shop_api_orderfileimport_change", args=[upload_id]))
+
+    def progress_view(self, request: HttpRequest, upload_id: int) -> JsonResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        upload = get_object_or_404(OrderFileImport, pk=upload_id)
+        return JsonResponse(
+            {"state": upload.state, "rows": upload.rows, "rows_read": order_files.rows_read(upload)}
+        )

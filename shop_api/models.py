@@ -137,3 +137,34 @@ class WebhookAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.started_at:%Y-%m-%d %H:%M:%S} {self.status_code or self.error[:40]}"
+
+
+class OrderFileImport(models.Model):
+    """An order file a care manager uploaded: checked and previewed first, imported once confirmed."""
+
+    class State(models.TextChoices):
+        REFUSED = "refused", _("Refused: nothing imported")
+        PREVIEWED = "previewed", _("Checked: waiting for confirmation")
+        IMPORTING = "importing", _("Importing")
+        IMPORTED = "imported", _("Imported")
+
+    file = models.FileField(_("file"), upload_to="order-imports/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", editable=False
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now, editable=False)
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, editable=False)
+    rows = models.PositiveIntegerField(_("rows"), default=0, editable=False)
+    # What the import would do (at preview) or did: created and updated, per kind of record.
+    summary = models.JSONField(_("summary"), default=dict, editable=False)
+    problems = models.JSONField(_("problems"), default=list, editable=False)
+    finished_at = models.DateTimeField(_("finished"), null=True, editable=False)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        verbose_name = _("order file import")
+        verbose_name_plural = _("order file imports")
+
+    def __str__(self) -> str:
+        return self.original_name

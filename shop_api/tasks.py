@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from shop_api import webhooks
+from shop_api import order_files, webhooks
 
 
 @shared_task(name="shop_api.tasks.deliver_webhook")
@@ -15,3 +15,9 @@ def deliver_webhook(delivery_id: int) -> None:
 def relay_webhooks() -> None:
     """Every minute: send what is due (queued while the broker was down, retries, leases of dead workers)."""
     webhooks.relay_webhooks()
+
+
+@shared_task(name="shop_api.tasks.import_order_file")
+def import_order_file(upload_id: int) -> None:
+    """Import an order file a manager confirmed; does nothing unless it is waiting to be imported."""
+    order_files.run_order_file_import(upload_id=upload_id)

@@ -1,4 +1,4 @@
-"""Care managers make and revoke API keys, register webhook endpoints, and watch and redeliver webhooks."""
+"""Care managers make and revoke API keys, register and redeliver webhooks, and import order files."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
@@ -14,6 +14,8 @@ GRANTS = {
         "view_webhookdelivery",
         "redeliver_webhookdelivery",
         "view_webhookattempt",
+        "view_orderfileimport",
+        "add_orderfileimport",
     ],
 }
 
