@@ -72,8 +72,8 @@ def _field_problems(problems: Sequence[RowProblem], places: dict[int, _Place]) -
     found: dict[tuple[str, str], None] = {}
     for problem in problems:
         place = places.get(problem.line) if problem.line is not None else None
-        if place is None:
-            path = problem.field
+        if place is None:  # about the whole request: a concurrent change to the same records
+            path = "body"
         elif problem.field in ORDER_FIELDS:
             path = ".".join(filter(None, [place.order_path, problem.field]))
         else:
