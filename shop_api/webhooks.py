@@ -207,6 +207,15 @@ def post(*, url: str, body: bytes, headers: dict[str, str]) -> Answer:
 
 def _send_leased(delivery: WebhookDelivery, *, now: datetime) -> bool:
     """POST a row this worker holds; record the attempt and the outcome. True when the shop accepted it."""
+    mine = WebhookDelivery.objects.filter(
+        pk=delivery.pk, state=WebhookDelivery.State.PENDING, lease_expires_at=delivery.lease_expires_at
+    )
+    if not delivery.endpoint.is_active:
+        # A manager switched the endpoint off: what it had not received yet is not sent (redeliver later).
+        mine.update(
+            state=WebhookDelivery.State.FAILED, lease_expires_at=None, last_error="the endpoint is not active"
+        )
+        return False
     body = delivery.body.encode()
     timestamp = int(time.time())
     headers = {
@@ -219,9 +228,6 @@ def _send_leased(delivery: WebhookDelivery, *, now: datetime) -> bool:
     started_at = timezone.now()
     clock = time.monotonic()
     answer = post(url=delivery.endpoint.url, body=body, headers=headers)
-    mine = WebhookDelivery.objects.filter(
-        pk=delivery.pk, state=WebhookDelivery.State.PENDING, lease_expires_at=delivery.lease_expires_at
-    )
     if answer.accepted:
         # Right after the answer: a worker dying between the two is the one window for a second POST.
         mine.update(

@@ -253,6 +253,18 @@ def test_a_delivery_refused_too_often_is_marked_failed(receiver, settings):
     assert len(receiver.received) == 2
 
 
+def test_nothing_more_goes_to_an_endpoint_switched_off(receiver):
+    made, _secret = endpoint(receiver.url, events=["claim.submitted"])
+    make_claim()
+    WebhookEndpoint.objects.filter(pk=made.pk).update(is_active=False)
+
+    deliver_all()
+
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.state, delivery.last_error) == ("failed", "the endpoint is not active")
+    assert receiver.received == []
+
+
 def test_a_redirect_is_not_followed_with_the_signed_body(receiver):
     endpoint(receiver.url, events=["claim.submitted"])
     receiver.plans = [302]
