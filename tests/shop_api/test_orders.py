@@ -4,6 +4,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from claims.models import Order, OrderLine, User
 from tests.factories import days_ago, make_claim, new_customer, new_line, new_staff
@@ -227,3 +229,14 @@ def test_a_batch_over_500_orders_is_refused_whole(api):
     assert response.status_code == 400
     assert response.json()["errors"][0]["field"] == "orders"
     assert not Order.objects.exists()
+
+
+def test_an_order_pushed_by_the_shop_is_on_the_customers_my_orders(api):
+    api.put("/api/v1/orders/WEB-1001", order_body())
+    browser = Client()
+    browser.force_login(User.objects.get(email="minh@example.com"))
+
+    page = browser.get(reverse("portal:orders")).content.decode()
+
+    assert "WEB-1001" in page
+    assert "T-34 diorama" in page

@@ -15,12 +15,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from claims.lifecycle import Status
+from claims.models import OrderLine
 from claims.services import answer_info_request, approve_claim
 from shop_api import webhooks
 from shop_api.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from tests.admin.conftest import signed_in, staff
 from tests.factories import make_claim, new_staff
 from tests.shop_api.receiver import Receiver, webhook_receiver
+from tests.shop_api.test_orders import order_body
 
 pytestmark = pytest.mark.django_db
 
@@ -320,3 +322,27 @@ def test_care_staff_cannot_redeliver():
     assert response.status_code == 403
     delivery.refresh_from_db()
     assert delivery.attempts == 0
+
+
+def test_the_shop_pushes_an_order_and_hears_of_the_refund_signed(api, receiver):
+    """The issue's "done when": an order in by the API, a refund out by a signed claim.resolved."""
+    _endpoint, secret = endpoint(receiver.url, events=["claim.resolved"])
+    body = order_body(
+        lines=[{"sku": "ASM-T34", "product_name": "T-34", "quantity": 1, "unit_price": "990000"}]
+    )
+    assert api.put("/api/v1/orders/WEB-2002", body).status_code == 200
+    line = OrderLine.objects.get(order__number="WEB-2002")
+
+    claim = make_claim(Status.RESOLVED, line=line)
+    deliver_all()
+
+    (received,) = receiver.received
+    assert verify(secret, received.headers, received.body)
+    resolved = json.loads(received.body)["data"]["claim"]
+    assert (resolved["rma"], resolved["order_number"], resolved["outcome"]) == (
+        claim.rma_number,
+        "WEB-2002",
+        "refund",
+    )
+    assert (resolved["refund_amount"], resolved["currency"]) == ("1250000.00", "VND")
+    assert resolved["lines"][0]["unit_price"] == "990000.00"
