@@ -277,7 +277,11 @@ class OrderFileImportAdmin(CheckedInputAdmin):
     )
 
     def get_fields(self, request: HttpRequest, obj: OrderFileImport | None = None) -> tuple[str, ...]:
-        return ("file",) if obj is None else self.readonly_fields
+        if obj is None:
+            return ("file",)
+        # A refused file has problems and nothing it would do; an accepted one the reverse.
+        hidden = {"rows", "what_it_does"} if obj.problems else {"problem_list"}
+        return tuple(name for name in self.readonly_fields if name not in hidden)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

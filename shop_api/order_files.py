@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from claims.importing import ImportRefused, ImportSummary, estimated_rows, import_order_file
+from claims.importing import ImportRefused, ImportSummary, import_order_file
 from claims.models import User
 from claims.outbox import publish_task
 from shop_api.models import OrderFileImport
@@ -59,7 +59,6 @@ def preview_order_file(*, upload: OrderFileImport, uploaded_by: User) -> OrderFi
         upload.rows = dry_run.summary.rows
     except ImportRefused as refused:
         upload.problems = [str(problem) for problem in refused.problems]
-        upload.rows = estimated_rows(path)
     upload.save(update_fields=["state", "summary", "rows", "problems"])
     return upload
 
