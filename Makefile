@@ -27,7 +27,7 @@ typecheck: install
 	$(BIN)/mypy .
 
 security: install
-	$(BIN)/bandit --quiet --configfile pyproject.toml --recursive asm_portal claims policies
+	$(BIN)/bandit --quiet --configfile pyproject.toml --recursive asm_portal claims policies shop_api
 
 pytest: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -1,7 +1,7 @@
 """The Celery application: configured from Django settings (the ``CELERY_*`` names), Redis as broker.
 
 Run in production as separate processes: any number of workers consuming
-``emails,sweeps,celery``, and exactly one ``celery -A asm_portal beat``.
+``emails,sweeps,webhooks,celery``, and exactly one ``celery -A asm_portal beat``.
 """
 
 import os

@@ -12,12 +12,14 @@ import re
 from collections.abc import Callable
 
 from django.core.exceptions import BadRequest
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
 # C0 controls and DEL anywhere in the path; in a query value, tab and line breaks are tolerated
 # (a search box may get a pasted line), the rest are not.
 CONTROL_IN_PATH = re.compile(r"[\x00-\x1f\x7f]")
 CONTROL_IN_QUERY = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_MESSAGE = "A control character in the path or the query string."
+API_PREFIX = "/api/"
 
 
 def has_control_characters(request: HttpRequest) -> bool:
@@ -35,6 +37,9 @@ class RejectControlCharactersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if has_control_characters(request):
+            if request.path.startswith(API_PREFIX):
+                # The shop's API answers in its own error shape (shop_api.api), never with a page.
+                return JsonResponse({"errors": [{"field": "path", "message": CONTROL_MESSAGE}]}, status=400)
             # Django answers with the 400 page (templates/400.html).
-            raise BadRequest("A control character in the path or the query string.")
+            raise BadRequest(CONTROL_MESSAGE)
         return self.get_response(request)

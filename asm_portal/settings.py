@@ -60,8 +60,10 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "csp",
     "axes",
+    "ninja",
     "policies",
     "claims",
+    "shop_api",
 ]
 
 MIDDLEWARE = [
@@ -230,12 +232,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # the soft limit.
 CELERY_TASK_SOFT_TIME_LIMIT = 200
 CELERY_TASK_TIME_LIMIT = 240
-# Emails and sweeps have their own queues, so a backlog of one never delays the other;
+# Emails, sweeps and webhooks have their own queues, so a backlog of one never delays another;
 # anything unrouted goes to Celery's default queue, "celery".
 CELERY_TASK_ROUTES = {
     "claims.tasks.deliver_notification": {"queue": "emails"},
     "claims.tasks.relay_outbox": {"queue": "emails"},
     "claims.tasks.sweep_deadlines": {"queue": "sweeps"},
+    "shop_api.tasks.deliver_webhook": {"queue": "webhooks"},
+    "shop_api.tasks.relay_webhooks": {"queue": "webhooks"},
 }
 # Publishing must never hold a web request, then the relay takes over. One retry
 # is enough to replace a pooled connection that a restarted Redis closed. A Redis
@@ -270,6 +274,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    "relay-webhooks": {
+        "task": "shop_api.tasks.relay_webhooks",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
     "sweep-deadlines": {
         "task": "claims.tasks.sweep_deadlines",
         "schedule": ASM_SWEEP_INTERVAL_MINUTES * 60.0,
@@ -300,6 +309,12 @@ ASM_OUTBOX_MAX_ATTEMPTS = env.int("ASM_OUTBOX_MAX_ATTEMPTS", default=8)
 # How long a worker owns a row while sending it; longer than CELERY_TASK_TIME_LIMIT.
 ASM_OUTBOX_LEASE_SECONDS = env.int("ASM_OUTBOX_LEASE_SECONDS", default=300)
 
+# --- Webhooks (shop_api.webhooks) -------------------------------------------------
+# A POST that has not answered in this many seconds is a failed attempt, retried
+# with the outbox's backoff until the attempt limit marks it failed for managers.
+ASM_WEBHOOK_TIMEOUT_SECONDS = env.int("ASM_WEBHOOK_TIMEOUT_SECONDS", default=10)
+ASM_WEBHOOK_MAX_ATTEMPTS = env.int("ASM_WEBHOOK_MAX_ATTEMPTS", default=12)
+
 # --- Forms --------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -326,6 +341,9 @@ ASM_CLAIM_RATE_PER_CUSTOMER = env.int("ASM_CLAIM_RATE_PER_CUSTOMER", default=10)
 ASM_CLAIM_RATE_WINDOW_MINUTES = env.int("ASM_CLAIM_RATE_WINDOW_MINUTES", default=60)
 ASM_UPLOAD_RATE_PER_CUSTOMER = env.int("ASM_UPLOAD_RATE_PER_CUSTOMER", default=80)
 ASM_UPLOAD_RATE_WINDOW_MINUTES = env.int("ASM_UPLOAD_RATE_WINDOW_MINUTES", default=60)
+# The shop's API (shop_api): requests per key per window.
+ASM_API_RATE_PER_KEY = env.int("ASM_API_RATE_PER_KEY", default=600)
+ASM_API_RATE_WINDOW_SECONDS = env.int("ASM_API_RATE_WINDOW_SECONDS", default=60)
 # How many proxies (load balancers) in front of the web processes append to
 # X-Forwarded-For; 0 trusts REMOTE_ADDR alone. Sets the client address the
 # per-IP sign-in limit counts.

@@ -2,9 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from claims.portal.views import claim_photo
+from shop_api.api import api as shop_api
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", shop_api.urls),
     # Claim photos, for their customer and for staff alike (access checked in the view).
     path("photos/<int:photo_id>/", claim_photo, name="claim_photo"),
     path(

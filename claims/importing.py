@@ -724,6 +724,16 @@ def _write_batch(rows: Sequence[OrderRow], summary: ImportSummary, *, write: boo
 def import_order_file(path: Path, *, today: date, progress: Progress | None = None) -> ImportSummary:
     """Check and upsert a whole file in one transaction, reading it as a stream; all or nothing.
 
+    See ``import_order_rows``, which does the work on the file's records.
+    """
+    return import_order_rows(read_order_file(path), today=today, progress=progress)
+
+
+def import_order_rows(
+    records: Iterable[SourceRow | RowProblem], *, today: date, progress: Progress | None = None
+) -> ImportSummary:
+    """Check and upsert records (a file's, or an API request's) in one transaction; all or nothing.
+
     Rows are checked as they are read and written ``WRITE_BATCH_ROWS`` at a
     time, so memory does not grow with the file (only a few values per order
     and product are remembered, to find rows that contradict each other).
@@ -751,7 +761,7 @@ def import_order_file(path: Path, *, today: date, progress: Progress | None = No
     try:
         with transaction.atomic():
             try:
-                for record in read_order_file(path):
+                for record in records:
                     if isinstance(record, RowProblem):
                         found([record])
                         continue

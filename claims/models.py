@@ -329,6 +329,8 @@ class Claim(QuickChoiceLabels):
                 fields=["closed_at"], condition=models.Q(status="resolved"), name="claim_resolved_recent"
             ),
             models.Index(fields=["-submitted_at"], name="claim_recent"),
+            # The shop's claims feed (shop_api.claim_feed): changed since a moment, paged by (time, id).
+            models.Index(fields=["updated_at", "id"], name="claim_updated_feed"),
             # The deadline sweep reads only due claims through these.
             models.Index(
                 fields=["approved_at"],

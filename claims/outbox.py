@@ -82,14 +82,19 @@ def enqueue_delivery(*, notification_id: int) -> bool:
     request about 8 s when Redis hung without closing its connections.
     """
     try:
-        with _publishing_pool(celery_app.conf.broker_url).acquire(block=True, timeout=1) as connection:
-            celery_app.send_task(DELIVER_TASK, args=[notification_id], connection=connection)
+        publish_task(DELIVER_TASK, args=[notification_id])
     except Exception:
         logger.warning(
             "Could not queue email %s; the outbox relay will send it.", notification_id, exc_info=True
         )
         return False
     return True
+
+
+def publish_task(name: str, *, args: list[Any]) -> None:
+    """Publish a task from a web request, through the short-timeout pool below; raises if the broker fails."""
+    with _publishing_pool(celery_app.conf.broker_url).acquire(block=True, timeout=1) as connection:
+        celery_app.send_task(name, args=args, connection=connection)
 
 
 @functools.cache

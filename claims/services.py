@@ -54,6 +54,7 @@ from policies.reasons import (
     warranty_shipping_payer,
 )
 from policies.terms import Terms, current_terms
+from shop_api.webhooks import record_claim_event
 
 MAX_PHOTOS_PER_CLAIM = 8
 
@@ -124,6 +125,7 @@ def _change_status(
             data=data,
             customer_visible=customer_visible,
         )
+        record_claim_event(claim=locked, claim_event=event)
         if notify:
             _notify_customer(claim=locked, template_key=notify, event=event, context=notify_context)
     claim.refresh_from_db()
@@ -280,6 +282,7 @@ def submit_claim(
     claim.save(update_fields=["rma_number"])
     ClaimPhoto.objects.filter(pk__in=[photo.pk for photo in photos]).update(claim=claim)
     event = events.claim_submitted(claim=claim, actor=actor, shipping_payer=payer)
+    record_claim_event(claim=claim, claim_event=event)
     _notify_customer(claim=claim, template_key="submitted", event=event)
     return claim
 

@@ -14,6 +14,8 @@ failing open nor failing closed suits any of the limits:
   sign-in emails to a customer during the outage (they all go out when Redis
   is back) and guess order numbers freely; closed would stop every customer
   signing in, which is the outage this fallback exists to avoid.
+- the shop's API, per key: closed would stop orders flowing in; open would let a
+  runaway integration load the database unchecked.
 - claims and uploads, per customer: closed would refuse the filing the outbox
   is built to save while Redis is down; open would leave one signed-in
   account free to fill the disk with photos.
@@ -88,6 +90,10 @@ def uploads_per_customer() -> RateLimit:
     return RateLimit(
         "upload", settings.ASM_UPLOAD_RATE_PER_CUSTOMER, _minutes("ASM_UPLOAD_RATE_WINDOW_MINUTES")
     )
+
+
+def api_requests_per_key() -> RateLimit:
+    return RateLimit("api-key", settings.ASM_API_RATE_PER_KEY, settings.ASM_API_RATE_WINDOW_SECONDS)
 
 
 def client_ip(request: HttpRequest) -> str:

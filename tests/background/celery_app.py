@@ -15,7 +15,7 @@ from django.db import connections
 from asm_portal.celery import app
 from tests.conftest import require_service
 
-QUEUES = ["emails", "sweeps", "celery"]
+QUEUES = ["emails", "sweeps", "webhooks", "celery"]
 
 
 def _drop_connection_pools() -> None:

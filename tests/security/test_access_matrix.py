@@ -8,6 +8,7 @@ closure moves. The last test walks Django's URL resolver, so a new URL with
 an id fails here until it is given its row.
 """
 
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 import pytest
 from axes.models import AccessFailureLog, AccessLog
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.forms.models import model_to_dict
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
@@ -23,6 +25,9 @@ from claims.lifecycle import Status
 from claims.models import Claim, ClaimKind, Notification, Outcome
 from policies.models import PolicyTerms
 from policies.reasons import ReturnReason
+from shop_api.keys import create_api_key
+from shop_api.models import OrderFileImport, WebhookDelivery, WebhookEndpoint
+from shop_api.webhooks import new_secret
 from tests.security.world import (
     ACTORS,
     ANONYMOUS,
@@ -343,7 +348,63 @@ ADMIN_CASES = [
     get("admin:view_on_site", _view_on_site, admin(allowed=(), others=NOT_FOUND)),
 ]
 
-CASES = PORTAL_CASES + ADMIN_CASES
+
+def _endpoint(world: World) -> WebhookEndpoint:
+    endpoint = WebhookEndpoint(name="Web shop", url="https://shop.example/hooks", events=["claim.submitted"])
+    new_secret(endpoint)
+    endpoint.save()
+    return endpoint
+
+
+def _delivery(world: World) -> WebhookDelivery:
+    return WebhookDelivery.objects.create(
+        endpoint=_endpoint(world),
+        event="claim.submitted",
+        event_id=uuid.uuid4(),
+        claim=world.submitted,
+        body="{}",
+    )
+
+
+def _order_file(world: World) -> OrderFileImport:
+    upload = OrderFileImport(original_name="orders.csv", state=OrderFileImport.State.PREVIEWED, rows=1)
+    upload.file.save("orders.csv", ContentFile(b"order_number\n"), save=True)
+    return upload
+
+
+def _confirm(world: World) -> tuple[str, dict[str, Any]]:
+    return reverse("admin:shop_api_orderfileimport_confirm", args=[_order_file(world).pk]), {}
+
+
+def _everyone(answer: str) -> dict[str, str]:
+    return dict.fromkeys(ACTORS, answer)
+
+
+SHOP_CASES = [
+    *_model_pages(
+        "shop_api_apikey",
+        lambda world: (
+            create_api_key(
+                name="Web shop", can_write_orders=True, can_read_claims=True, created_by=None
+            ).api_key
+        ),
+        viewers=(MANAGER,),
+    ),
+    *_model_pages("shop_api_webhookendpoint", _endpoint, viewers=(MANAGER,)),
+    *_model_pages("shop_api_webhookdelivery", _delivery, viewers=(MANAGER,)),
+    *_model_pages("shop_api_orderfileimport", _order_file, viewers=(MANAGER,)),
+    get(
+        "admin:shop_api_orderfileimport_progress",
+        lambda world: reverse("admin:shop_api_orderfileimport_progress", args=[_order_file(world).pk]),
+        admin(allowed=(MANAGER,)),
+    ),
+    post("admin:shop_api_orderfileimport_confirm", _confirm, admin(allowed=(MANAGER,), answer=DONE)),
+    # The API knows no session: without a key every visitor is a 401 (the keys: tests/shop_api).
+    get("api:claim", lambda world: f"/api/v1/claims/{world.submitted.rma_number}", _everyone("401")),
+    get("api:order (PUT only)", lambda world: "/api/v1/orders/ASM-1", _everyone("405")),
+]
+
+CASES = PORTAL_CASES + ADMIN_CASES + SHOP_CASES
 
 
 def _today(data: dict[str, Any]) -> dict[str, Any]:

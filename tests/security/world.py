@@ -30,6 +30,7 @@ from claims.models import (
 from claims.photos import store_photo
 from policies.models import ClosureDay, PolicyTerms
 from policies.reasons import DefectCategory
+from shop_api.models import ApiKey, OrderFileImport, WebhookDelivery, WebhookEndpoint
 from tests.factories import CustomerFactory, OrderLineFactory, StaffFactory, make_claim
 from tests.photos import make_photo
 from tests.portal.images import upload
@@ -142,4 +143,10 @@ def snapshot() -> dict[str, Any]:
             User.objects.order_by("pk").values_list("pk", "email", "is_staff", "is_superuser", "password")
         ),
         "media": media_files(),
+        "shop": [
+            list(ApiKey.objects.order_by("pk").values_list("pk", "revoked_at", "digest")),
+            list(WebhookEndpoint.objects.order_by("pk").values_list("pk", "secret_salt", "url")),
+            list(WebhookDelivery.objects.order_by("pk").values_list("pk", "state", "attempts")),
+            list(OrderFileImport.objects.order_by("pk").values_list("pk", "state")),
+        ],
     }
