@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After the user is known: a signed-in person's stored language wins over the browser's.
+    "claims.languages.StoredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Last, as django-axes requires: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -165,10 +167,14 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Internationalisation, dates ----------------------------------------------
-LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English")]
+# A visitor gets the browser's language (Accept-Language) when it is one of these,
+# else Vietnamese; a signed-in person's stored choice comes first (claims.languages).
+LANGUAGE_CODE = env.str("ASM_LANGUAGE_CODE", default="vi")
+LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# One date format and one number format per language, for pages and emails alike.
+FORMAT_MODULE_PATH = ["asm_portal.formats"]
 USE_TZ = True
 # PRODUCT.md: dates are local dates in this zone; public holidays come from
 # this country. Set both for ASM's real location.

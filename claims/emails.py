@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from sesame.utils import get_query_string
 
 from claims.models import Claim, ClaimKind, Notification, User
@@ -129,12 +130,28 @@ def email_context(notification: Notification) -> dict[str, Any]:
     return context
 
 
+def email_language(notification: Notification) -> str:
+    """The language the email is written in, chosen when it is rendered for delivery.
+
+    A sign-in link: the language of the page it was asked for from (recorded on
+    the row). An email to the claim's customer: the language stored on them. Any
+    other (staff's alerts), or a customer who has chosen none: ``LANGUAGE_CODE``.
+    """
+    language = str(notification.context.get("language") or "")
+    if not language and notification.claim is not None:
+        customer = notification.claim.order_line.order.customer
+        if customer.email == notification.recipient:
+            language = customer.language
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
 def render_email(notification: Notification) -> RenderedEmail:
-    """The subject (one line), plain text and HTML of the row's email."""
+    """The subject (one line), plain text and HTML of the row's email, in ``email_language``."""
     folder = f"emails/{notification.template_key}"
-    context = email_context(notification)
-    return RenderedEmail(
-        subject=" ".join(render_to_string(f"{folder}/subject.txt", context).split()),
-        text=render_to_string(f"{folder}/body.txt", context).strip() + "\n",
-        html=render_to_string(f"{folder}/body.html", context),
-    )
+    with translation.override(email_language(notification)):
+        context = email_context(notification)
+        return RenderedEmail(
+            subject=" ".join(render_to_string(f"{folder}/subject.txt", context).split()),
+            text=render_to_string(f"{folder}/body.txt", context).strip() + "\n",
+            html=render_to_string(f"{folder}/body.html", context),
+        )
