@@ -59,6 +59,7 @@ from claims.errors import ClaimError, InvalidTransition
 from claims.expressions import next_date_expression
 from claims.lifecycle import Status
 from claims.models import Claim, ClaimEvent, Message, OrderLine, normalize_email
+from claims.money import format_vnd
 from claims.services import approve_claim
 
 
@@ -312,7 +313,7 @@ class ClaimAdmin(CheckedInputAdmin, WarehousePages, DashboardPage, admin.ModelAd
 
     @admin.display(description=gettext_lazy("unit price"))
     def unit_price_display(self, claim: Claim) -> str:
-        return str(claim.order_line.unit_price) if claim.order_line.unit_price is not None else "—"
+        return format_vnd(claim.order_line.unit_price) or "—"
 
     @admin.display(description=gettext_lazy("declared and found"))
     def checklist_display(self, claim: Claim) -> SafeString:

@@ -18,7 +18,7 @@ from typing import Any, cast
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateformat import format as format_date
+from django.utils.formats import date_format as format_date
 from playwright.sync_api import Page, expect
 
 from asm_portal.celery import app
@@ -45,13 +45,8 @@ WAREHOUSE_EMAIL = "warehouse-journeys@asm.example"
 
 
 def long_date(day: date) -> str:
-    """As the emails write a date: Wednesday 11 March 2026."""
-    return format_date(day, "l j F Y")
-
-
-def short_date(day: date) -> str:
-    """As the claim page writes a date: 11 March 2026."""
-    return format_date(day, "j F Y")
+    """As the emails and the claim page write a date: Wednesday, 11 March 2026 (DATE_FORMAT)."""
+    return format_date(day)
 
 
 def expected_promise(received_on: date, *, target_days: int, deadline_days: int) -> PromisedDates:

@@ -15,7 +15,6 @@ from tests.journeys.conftest import (
     Journey,
     expected_promise,
     long_date,
-    short_date,
 )
 from tests.portal.conftest import write_photo
 
@@ -107,7 +106,7 @@ def test_change_of_mind_return_is_refunded_within_the_rp4_dates(journey, bought)
     ) in received.body
     journey.customer_sees_status(phone, rma=rma, status=Status.RECEIVED, step="customer-sees-promised-dates")
     expect(phone.locator(".promised-dates")).to_contain_text(
-        f"by {short_date(promised.target_on)}, and at the latest by {short_date(promised.deadline_on)}"
+        f"by {long_date(promised.target_on)}, and at the latest by {long_date(promised.deadline_on)}"
     )
 
     journey.warehouse_inspects(
