@@ -1,0 +1,229 @@
+"""The portal in Vietnamese and in English: the browser's language, the switcher, and no stray English.
+
+Pages are asked for as a new visitor's browser asks (``Accept-Language``); the
+suite's default language is English (tests/pytest_environment.py), the product's
+Vietnamese, which ``vietnamese_default`` restores.
+"""
+
+import html
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from claims.lifecycle import Status
+from claims.models import Claim, User
+from policies.models import PolicyTerms
+from tests.factories import make_claim, new_customer, new_line, new_staff
+
+# Words of English that no Vietnamese sentence of the portal contains.
+ENGLISH_WORDS = re.compile(
+    r"\b(the|and|your|you|of|to|is|are|with|for|this|was|will|please|claims?|orders?|returns?|warranty"
+    r"|sign|shipping|item|photos?|by|on|at|not|we|refund(ed)?|warehouse|parcel|received|approved)\b",
+    re.IGNORECASE,
+)
+
+
+def visible_text(page: str) -> str:
+    """What a person reads: the text outside tags and scripts, plus labels read aloud (aria-label, title)."""
+    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
+    spoken = " ".join(re.findall(r'\b(?:aria-label|title|placeholder|alt)="([^"]*)"', page))
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]*>", " ", page) + " " + spoken))
+
+
+def stray_english(page: str) -> list[str]:
+    # The language switcher names English in English, as every switcher does.
+    text = visible_text(page).replace("English", "")
+    return sorted({match.group(0) for match in ENGLISH_WORDS.finditer(text)})
+
+
+@pytest.fixture
+def vietnamese_default(settings) -> None:
+    settings.LANGUAGE_CODE = "vi"
+
+
+@pytest.fixture
+def vietnamese_data(db) -> Claim:
+    """A customer, an order and terms written in Vietnamese, as ASM's are: only the interface may be English."""
+    terms = PolicyTerms.objects.order_by("pk").first() or PolicyTerms()
+    terms.warehouse_address = "Kho hàng ASM\n12 Nguyễn Huệ, Quận 1\nTP. Hồ Chí Minh"
+    terms.warranty_center_address = "Trung tâm bảo hành ASM\n45 Lê Lợi, Quận 3\nTP. Hồ Chí Minh"
+    terms.contact_hours = "Thứ Hai đến Thứ Sáu, 8:00–17:00"
+    terms.save()
+    customer = new_customer(email="lan@example.com", full_name="Nguyễn Thị Lan")
+    line = new_line(order__customer=customer, product__name="Mô hình diorama Phố cổ Hội An")
+    claim = make_claim(Status.RESOLVED, line=line, description="Mô hình không giống như tôi mong đợi.")
+    new_line(order=line.order, product__name="Mô hình diorama Chợ Bến Thành")
+    return claim
+
+
+def customer_client(claim: Claim, *, language: str) -> Client:
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.force_login(claim.order_line.order.customer)
+    return client
+
+
+def customer_pages(claim: Claim) -> list[str]:
+    unclaimed = claim.order_line.order.lines.exclude(pk=claim.order_line.pk).get()
+    return [
+        reverse("portal:orders"),
+        reverse("portal:claim_detail", args=[claim.rma_number]),
+        reverse("portal:policy"),
+        reverse("portal:file_return", args=[unclaimed.pk]),
+        reverse("portal:file_warranty", args=[unclaimed.pk]),
+    ]
+
+
+def test_a_visitor_whose_browser_asks_for_nothing_it_offers_reads_vietnamese(db, vietnamese_default):
+    response = Client(HTTP_ACCEPT_LANGUAGE="fr-FR,fr;q=0.9").get(reverse("portal:sign_in"))
+
+    assert response["Content-Language"] == "vi"
+    assert '<html lang="vi">' in response.content.decode()
+    assert "Đăng nhập" in response.content.decode()
+
+
+@pytest.mark.parametrize("url_name", ["portal:sign_in", "portal:policy", "portal:sign_in_sent"])
+def test_public_pages_follow_the_browser(db, vietnamese_data, url_name):
+    english = Client(HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9").get(reverse(url_name)).content.decode()
+    vietnamese = Client(HTTP_ACCEPT_LANGUAGE="vi-VN,vi;q=0.9").get(reverse(url_name)).content.decode()
+
+    assert '<html lang="en">' in english
+    assert "Sign in" in english
+    assert '<html lang="vi">' in vietnamese
+    assert "Đăng nhập" in vietnamese
+    assert stray_english(vietnamese) == []
+
+
+def test_every_page_of_a_customer_is_vietnamese_with_nothing_left_in_english(vietnamese_data):
+    client = customer_client(vietnamese_data, language="vi")
+    for url in customer_pages(vietnamese_data):
+        response = client.get(url)
+        page = response.content.decode()
+        assert response.status_code == 200, url
+        assert '<html lang="vi">' in page, url
+        assert stray_english(page) == [], url
+
+
+def test_the_same_pages_in_english(vietnamese_data):
+    client = customer_client(vietnamese_data, language="en")
+    for url in customer_pages(vietnamese_data):
+        page = client.get(url).content.decode()
+        assert '<html lang="en">' in page, url
+        assert re.search(r"\b(Return|Warranty|claim|My orders)\b", page), url
+
+
+def test_the_claim_page_writes_dates_and_the_refund_the_language_s_way(vietnamese_data):
+    claim = vietnamese_data
+    url = reverse("portal:claim_detail", args=[claim.rma_number])
+    vietnamese = visible_text(customer_client(claim, language="vi").get(url).content.decode())
+    english = visible_text(customer_client(claim, language="en").get(url).content.decode())
+    weekday_vi = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật"]
+    filed = claim.submitted_at.astimezone()
+
+    assert "Đã hoàn tiền: 1.250.000 ₫" in vietnamese
+    assert "Refunded: 1,250,000 ₫" in english
+    assert f"{weekday_vi[filed.weekday()]}, {filed:%d/%m/%Y}" in vietnamese
+    assert f"{filed:%A}, {filed.day} {filed:%B %Y}" in english
+
+
+@pytest.mark.parametrize("status_page", ["404", "400"])
+def test_error_pages_are_translated(vietnamese_data, vietnamese_default, status_page):
+    client = Client(HTTP_ACCEPT_LANGUAGE="vi", raise_request_exception=False)
+    if status_page == "404":
+        response = client.get("/no-such-page/")
+    else:
+        response = client.get(reverse("portal:sign_in_link"), {"token": "not-a-token"})
+
+    assert response.status_code == int(status_page)
+    assert stray_english(response.content.decode()) == []
+
+
+# --- The switcher ------------------------------------------------------------------
+
+
+def switch(client: Client, language: str, next_url: str) -> str:
+    response = client.post(reverse("set_language"), {"language": language, "next": next_url})
+    assert response.status_code == 302
+    return response["Location"]
+
+
+def test_the_switcher_is_a_plain_form_on_every_page(vietnamese_data):
+    client = customer_client(vietnamese_data, language="vi")
+    for url in [*customer_pages(vietnamese_data), reverse("portal:sign_in")]:
+        page = client.get(url).content.decode()
+        form = re.search(r'<form method="post" action="/i18n/setlang/".*?</form>', page, re.S)
+        assert form, url
+        assert f'name="next" value="{url}"' in form.group(0)
+        assert 'name="language" value="en"' in form.group(0)
+        assert 'type="submit"' in form.group(0)
+
+
+def test_a_visitor_switches_to_english_and_back(db, vietnamese_default):
+    client = Client(HTTP_ACCEPT_LANGUAGE="vi")
+    policy = reverse("portal:policy")
+
+    assert switch(client, "en", policy) == policy
+    assert '<html lang="en">' in client.get(policy).content.decode()
+    switch(client, "vi", policy)
+    assert '<html lang="vi">' in client.get(policy).content.decode()
+
+
+def test_a_customer_s_choice_is_stored_on_them_and_follows_them_to_another_device(vietnamese_data):
+    customer = vietnamese_data.order_line.order.customer
+    switch(customer_client(vietnamese_data, language="vi"), "en", reverse("portal:orders"))
+    customer.refresh_from_db()
+    assert customer.language == "en"
+
+    other_device = customer_client(vietnamese_data, language="vi")
+    assert '<html lang="en">' in other_device.get(reverse("portal:orders")).content.decode()
+
+
+def test_a_language_not_offered_changes_nothing(vietnamese_data):
+    customer = vietnamese_data.order_line.order.customer
+    client = customer_client(vietnamese_data, language="vi")
+    client.post(reverse("set_language"), {"language": "fr", "next": "/"})
+    customer.refresh_from_db()
+
+    assert customer.language == ""
+    assert '<html lang="vi">' in client.get(reverse("portal:orders")).content.decode()
+
+
+def test_the_switcher_never_carries_a_sign_in_link_s_token(db, vietnamese_default):
+    page = Client().get(reverse("portal:sign_in_link"), {"token": "secret-token-value"}).content.decode()
+
+    assert "secret-token-value" not in re.search(r'action="/i18n/setlang/".*?</form>', page, re.S).group(0)
+
+
+def test_the_first_sign_in_keeps_the_language_of_the_page(db, vietnamese_default):
+    from sesame.utils import get_token
+
+    customer = new_customer(email="minh@example.com")
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.post(reverse("portal:sign_in_link"), {"token": get_token(customer)})
+    customer.refresh_from_db()
+
+    assert customer.language == "en"
+
+
+def test_staff_switch_the_admin_the_same_way(db, vietnamese_default):
+    staff: User = new_staff(email="thu@asm.example", is_superuser=True)
+    client = Client(HTTP_ACCEPT_LANGUAGE="vi")
+    client.force_login(staff)
+    admin_page = reverse("admin:claims_claim_changelist")
+    page = client.get(admin_page).content.decode()
+    assert '<html lang="vi"' in page
+    assert 'action="/i18n/setlang/"' in page
+
+    switch(client, "en", admin_page)
+    staff.refresh_from_db()
+
+    assert staff.language == "en"
+    assert '<html lang="en"' in client.get(admin_page).content.decode()
+
+
+def test_the_admin_login_page_has_the_switcher(db, vietnamese_default):
+    page = Client(HTTP_ACCEPT_LANGUAGE="vi").get(reverse("admin:login")).content.decode()
+
+    assert 'action="/i18n/setlang/"' in page
+    assert "Đăng nhập" in page
