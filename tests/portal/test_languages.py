@@ -45,7 +45,7 @@ def vietnamese_default(settings) -> None:
 
 @pytest.fixture
 def vietnamese_data(db) -> Claim:
-    """A customer, an order and terms written in Vietnamese, as ASM's are: only the interface may be English."""
+    """A customer, an order and terms written in Vietnamese, as ASM's are: only the interface may differ."""
     terms = PolicyTerms.objects.order_by("pk").first() or PolicyTerms()
     terms.warehouse_address = "Kho hàng ASM\n12 Nguyễn Huệ, Quận 1\nTP. Hồ Chí Minh"
     terms.warranty_center_address = "Trung tâm bảo hành ASM\n45 Lê Lợi, Quận 3\nTP. Hồ Chí Minh"
