@@ -17,9 +17,11 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import ngettext
 
 from claims.errors import ClaimError
+from claims.languages import language_of
 from claims.lifecycle import CLOCK_STATUSES, Status
 from claims.models import Claim, ClaimEvent, Message
 from claims.outbox import record_notification
@@ -160,7 +162,12 @@ def remind_or_expire_shipment(*, claim: Claim, now: datetime) -> str | None:
         return None
     expires_at = claim.approved_at + timedelta(days=terms.ship_expiry_days)
     if now >= expires_at:
-        why = f"the item was not shipped within {terms.ship_expiry_days} days of the approval."
+        with translation.override(language_of(claim.order_line.order.customer)):
+            why = ngettext(
+                "the item was not shipped within %(days)d day of the approval.",
+                "the item was not shipped within %(days)d days of the approval.",
+                terms.ship_expiry_days,
+            ) % {"days": terms.ship_expiry_days}
         return "expired" if _expire(claim=claim, why=why) else None
     if now < claim.approved_at + timedelta(days=terms.ship_reminder_days):
         return None
@@ -187,7 +194,12 @@ def remind_or_expire_answer(*, claim: Claim, now: datetime) -> str | None:
         return None
     expires_at = asked_at + timedelta(days=terms.info_expiry_days)
     if now >= expires_at:
-        why = f"the question from care was not answered within {terms.info_expiry_days} days."
+        with translation.override(language_of(claim.order_line.order.customer)):
+            why = ngettext(
+                "the question from care was not answered within %(days)d day.",
+                "the question from care was not answered within %(days)d days.",
+                terms.info_expiry_days,
+            ) % {"days": terms.info_expiry_days}
         return "expired" if _expire(claim=claim, why=why) else None
     if now < asked_at + timedelta(days=terms.info_reminder_days):
         return None

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import translation
 from sesame.utils import get_query_string
 
+from claims.languages import is_supported, language_of
 from claims.models import Claim, ClaimKind, Notification, User
 from claims.portal.selectors import sign_in_customer
 from policies.reasons import ShippingPayer
@@ -98,6 +99,9 @@ def _claim_context(claim: Claim, recorded: dict[str, Any]) -> dict[str, Any]:
             if clause in DECLARATION_FIELDS
         ],
     }
+    if claim.reject_reason:
+        # The reason's name in the reader's language, not in the one it was recorded in.
+        context["reason"] = claim.get_reject_reason_display()
     if recorded.get("shipping_payer"):
         context["asm_pays_shipping"] = recorded["shipping_payer"] == ShippingPayer.ASM
     return context
@@ -138,11 +142,13 @@ def email_language(notification: Notification) -> str:
     other (staff's alerts), or a customer who has chosen none: ``LANGUAGE_CODE``.
     """
     language = str(notification.context.get("language") or "")
-    if not language and notification.claim is not None:
+    if is_supported(language):
+        return language
+    if notification.claim is not None:
         customer = notification.claim.order_line.order.customer
         if customer.email == notification.recipient:
-            language = customer.language
-    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+            return language_of(customer)
+    return settings.LANGUAGE_CODE
 
 
 def render_email(notification: Notification) -> RenderedEmail:

@@ -22,6 +22,11 @@ def is_supported(language: str) -> bool:
     return language in dict(settings.LANGUAGES)
 
 
+def language_of(user: User) -> str:
+    """The language a person's emails are written in: the one they chose, else ``LANGUAGE_CODE``."""
+    return user.language if is_supported(user.language) else settings.LANGUAGE_CODE
+
+
 def remember_language(*, user: User, language: str, replace: bool = True) -> None:
     """Store ``language`` as the user's; with ``replace=False`` only when they have none yet."""
     if not is_supported(language) or user.language == language or (user.language and not replace):
