@@ -15,8 +15,9 @@ from claims.lifecycle import Status
 from claims.models import Claim
 from tests.admin.conftest import ensure_roles, staff
 from tests.factories import make_claim, new_line
-from tests.portal.test_languages import stray_english, vietnamese_data  # noqa: F401 - a fixture used below
+from tests.languages import stray_english, vietnamese_claim
 
+CARE_STEPS = ["approve", "reject", "note"]
 # A staff member's own name, and the raw status codes the audit timeline lists (its
 # event kinds become typed, with their names, in claims/events.py).
 NOT_INTERFACE = re.compile(r"\b(submitted|approved|received|inspected|resolved)\b")
@@ -33,9 +34,14 @@ def care_in_vietnamese(db, settings) -> Client:
     return client
 
 
+@pytest.fixture
+def vietnamese_data(db) -> Claim:
+    return vietnamese_claim()
+
+
 def back_office_pages(resolved: Claim) -> list[str]:
     submitted = make_claim(
-        Status.SUBMITTED, line=new_line(product__name="Mô hình Nhà thờ Đức Bà"), description="Gãy tháp chuông."
+        Status.SUBMITTED, line=new_line(product__name="Mô hình Nhà thờ Đức Bà"), description="Gãy tháp."
     )
     received = make_claim(
         Status.RECEIVED, line=new_line(product__name="Mô hình Chùa Một Cột"), description="Gãy mái."
@@ -49,7 +55,10 @@ def back_office_pages(resolved: Claim) -> list[str]:
         reverse("admin:claims_claim_dashboard"),
         reverse("admin:claims_claim_warehouse"),
         reverse("admin:claims_claim_warehouse_claim", args=[received.pk]),
-        *(reverse("admin:claims_claim_step", args=[submitted.pk, slug]) for slug in ["approve", "reject", "note"]),
+        *(
+            reverse("admin:claims_claim_step", args=[submitted.pk, step])
+            for step in ["approve", "reject", "note"]
+        ),
     ]
 
 

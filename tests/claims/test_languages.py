@@ -12,7 +12,6 @@ from django.urls import reverse
 from claims.deadlines import sweep_deadlines
 from claims.emails import render_email
 from claims.models import Claim, Notification, User
-from policies.models import PolicyTerms
 from tests.claims.test_emails import (  # noqa: F401 - the autouse fixture keeps tasks in this process
     CUSTOMER_KEYS,
     SWEPT_AT,
@@ -20,18 +19,14 @@ from tests.claims.test_emails import (  # noqa: F401 - the autouse fixture keeps
     walk_every_email,
 )
 from tests.factories import new_customer, new_order
-from tests.portal.test_languages import stray_english, visible_text
+from tests.languages import stray_english, visible_text, write_terms_in_vietnamese
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def vietnamese_terms() -> None:
-    """The care contacts as ASM writes them (the seeded hours are English placeholder data)."""
-    terms = PolicyTerms.objects.order_by("pk").first() or PolicyTerms()
-    terms.warehouse_address = "Kho hàng ASM\n12 Nguyễn Huệ, Quận 1\nTP. Hồ Chí Minh"
-    terms.contact_hours = "Thứ Hai đến Thứ Sáu, 8:00–17:00"
-    terms.save()
+    write_terms_in_vietnamese()
 
 
 def every_email_of(customer: User) -> dict[str, Claim]:
