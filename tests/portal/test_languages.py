@@ -198,3 +198,28 @@ def test_the_admin_login_page_has_the_switcher(db, vietnamese_default):
 
     assert 'action="/i18n/setlang/"' in page
     assert "Đăng nhập" in page
+
+
+@pytest.mark.browser
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_the_switcher_works_in_a_browser_without_javascript(chromium, live_server, settings):
+    settings.LANGUAGE_CODE = "vi"
+    context = chromium.new_context(
+        java_script_enabled=False,
+        locale="vi-VN",
+        viewport={"width": 360, "height": 740},
+        base_url=live_server.url,
+    )
+    page = context.new_page()
+    page.goto(reverse("portal:policy"))
+    assert page.locator("html").get_attribute("lang") == "vi"
+    assert page.get_by_role("heading", name="Chính sách trả hàng và bảo hành").is_visible()
+
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state()
+
+    assert page.url == f"{live_server.url}{reverse('portal:policy')}"
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.get_by_role("heading", name="Return and warranty policy").is_visible()
+    context.close()
