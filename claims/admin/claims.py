@@ -200,8 +200,8 @@ class ClaimAdmin(CheckedInputAdmin, WarehousePages, DashboardPage, admin.ModelAd
                 "fields": [
                     "outcome",
                     "outcome_note",
-                    "refund_amount",
-                    "shipping_reimbursement",
+                    "refund_amount_display",
+                    "shipping_reimbursement_display",
                     "payment_reference",
                     "reject_reason",
                 ]
@@ -314,6 +314,14 @@ class ClaimAdmin(CheckedInputAdmin, WarehousePages, DashboardPage, admin.ModelAd
     @admin.display(description=gettext_lazy("unit price"))
     def unit_price_display(self, claim: Claim) -> str:
         return format_vnd(claim.order_line.unit_price) or "—"
+
+    @admin.display(description=gettext_lazy("refund amount"))
+    def refund_amount_display(self, claim: Claim) -> str:
+        return format_vnd(claim.refund_amount) or "—"
+
+    @admin.display(description=gettext_lazy("shipping reimbursed"))
+    def shipping_reimbursement_display(self, claim: Claim) -> str:
+        return format_vnd(claim.shipping_reimbursement) or "—"
 
     @admin.display(description=gettext_lazy("declared and found"))
     def checklist_display(self, claim: Claim) -> SafeString:

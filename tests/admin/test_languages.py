@@ -74,4 +74,6 @@ def test_every_back_office_page_is_in_vietnamese(care_in_vietnamese, vietnamese_
 def test_amounts_in_the_back_office_are_in_dong(care_in_vietnamese, vietnamese_data):
     page = care_in_vietnamese.get(reverse("admin:claims_claim_change", args=[vietnamese_data.pk]))
 
-    assert "1.250.000 ₫" in page.content.decode()
+    shown = page.content.decode()
+
+    assert shown.count("1.250.000 ₫") == 2  # the unit price and the refund
