@@ -119,18 +119,31 @@ class MessageInline(ReadOnlyHistoryInline):
         return super().get_queryset(request).select_related("author")
 
 
+def status_name(code: str) -> str:
+    return str(Status(code).label) if code in Status.values else code
+
+
 class ClaimEventInline(ReadOnlyHistoryInline):
     model = ClaimEvent
     fields = readonly_fields = (
         "created_at",
         "kind",
-        "from_status",
-        "to_status",
+        "from_status_display",
+        "to_status_display",
         "actor",
         "note",
         "customer_visible",
     )
     verbose_name_plural = gettext_lazy("Audit timeline")
+
+    # The statuses by their names, in the reader's language; the row keeps the codes.
+    @admin.display(description=gettext_lazy("from status"))
+    def from_status_display(self, event: ClaimEvent) -> str:
+        return status_name(event.from_status)
+
+    @admin.display(description=gettext_lazy("to status"))
+    def to_status_display(self, event: ClaimEvent) -> str:
+        return status_name(event.to_status)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ClaimEvent]:
         return super().get_queryset(request).select_related("actor")

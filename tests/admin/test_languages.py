@@ -18,8 +18,8 @@ from tests.factories import make_claim, new_line
 from tests.languages import stray_english, vietnamese_claim
 
 CARE_STEPS = ["approve", "reject", "note"]
-# The raw status codes the audit timeline lists: data, not interface (its event kinds
-# become typed, with their names, in claims/events.py).
+# The event kinds the audit timeline lists as their codes (they become typed, with
+# names, in claims/events.py): data, not interface.
 NOT_INTERFACE = re.compile(r"\b(submitted|approved|received|inspected|resolved)\b")
 
 
