@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from claims.errors import ClaimError
 from claims.languages import language_of
@@ -77,9 +77,20 @@ class SweepReport:
     info_expiries: int = 0
 
     def __str__(self) -> str:
+        """What ``manage.py sweep_deadlines`` tells staff, in the active language."""
         return ", ".join(
-            f"{field.name.replace('_', ' ')}: {getattr(self, field.name)}" for field in fields(self)
+            f"{SWEEP_REPORT_LABELS[field.name]}: {getattr(self, field.name)}" for field in fields(self)
         )
+
+
+SWEEP_REPORT_LABELS = {
+    "target_alerts": gettext_lazy("target alerts"),
+    "deadline_alerts": gettext_lazy("deadline alerts"),
+    "ship_reminders": gettext_lazy("ship reminders"),
+    "ship_expiries": gettext_lazy("ship expiries"),
+    "info_reminders": gettext_lazy("info reminders"),
+    "info_expiries": gettext_lazy("info expiries"),
+}
 
 
 def _mark_once(*, claim: Claim, column: str, now: datetime, still: Q) -> bool:

@@ -8,6 +8,7 @@ alerts: the default. Dates and amounts in the language's one format.
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from claims.deadlines import sweep_deadlines
 from claims.emails import render_email
@@ -129,3 +130,11 @@ def test_the_sign_in_email_is_in_the_language_of_the_page_it_was_asked_from(page
 
     assert notification.context["language"] == page_language
     assert render_email(notification).subject == subject
+
+
+def test_the_sweep_command_reports_to_staff_in_their_language():
+    out = StringIO()
+    with translation.override("vi"):
+        call_command("sweep_deadlines", stdout=out)
+
+    assert out.getvalue().startswith("cảnh báo đến ngày dự kiến: 0, cảnh báo quá hạn chót: 0")
