@@ -5,7 +5,10 @@ default. A sign-in link: the language of the page it was asked for from. Staff
 alerts: the default. Dates and amounts in the language's one format.
 """
 
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
