@@ -15,6 +15,7 @@ from django.utils import translation
 
 from claims.deadlines import sweep_deadlines
 from claims.emails import render_email
+from claims.importing import ImportSummary, Tally
 from claims.models import Claim, Notification, User
 from tests.claims.test_emails import (  # noqa: F401 - the autouse fixture keeps tasks in this process
     CUSTOMER_KEYS,
@@ -141,3 +142,12 @@ def test_the_sweep_command_reports_to_staff_in_their_language():
         call_command("sweep_deadlines", stdout=out)
 
     assert out.getvalue().startswith("cảnh báo đến ngày dự kiến: 0, cảnh báo quá hạn chót: 0")
+
+
+def test_the_import_summary_speaks_the_staff_s_language():
+    summary = ImportSummary(rows=3, customers=Tally(2), products=Tally(2), orders=Tally(1, 1), lines=Tally(3))
+    with translation.override("vi"):
+        assert str(summary) == (
+            "3 dòng: khách hàng: tạo mới 2, cập nhật 0; sản phẩm: tạo mới 2, cập nhật 0; "
+            "đơn hàng: tạo mới 1, cập nhật 1; dòng đơn hàng: tạo mới 3, cập nhật 0."
+        )
