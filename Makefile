@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Development defaults for the two commands; production leaves debug off.
 export DJANGO_DEBUG ?= true
 
-.PHONY: install run test lint typecheck security pytest clean
+.PHONY: install run test lint typecheck security pytest messages translations clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version'
@@ -16,7 +16,19 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 
 install: $(BIN)/.installed
 
-run: install
+# The catalogues compiled for Django (gettext's msgfmt): built here, never committed.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(BIN)/.installed
+	DJANGO_DEBUG=true $(BIN)/python manage.py compilemessages --locale $* --ignore .venv --ignore var
+
+translations: $(MO_FILES)
+
+# After changing a marked string: refresh the catalogue, then translate what it lists as new.
+messages: install
+	scripts/messages.sh
+
+run: install translations
 	scripts/run.sh
 
 lint: install
@@ -29,7 +41,7 @@ typecheck: install
 security: install
 	$(BIN)/bandit --quiet --configfile pyproject.toml --recursive asm_portal claims policies shop_api
 
-pytest: install
+pytest: install translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test: lint typecheck security pytest

@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After the user is known: a signed-in person's stored language wins over the browser's.
+    "claims.languages.StoredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Last, as django-axes requires: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -167,10 +169,14 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Internationalisation, dates ----------------------------------------------
-LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English")]
+# A visitor gets the browser's language (Accept-Language) when it is one of these,
+# else Vietnamese; a signed-in person's stored choice comes first (claims.languages).
+LANGUAGE_CODE = env.str("ASM_LANGUAGE_CODE", default="vi")
+LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# One date format and one number format per language, for pages and emails alike.
+FORMAT_MODULE_PATH = ["asm_portal.formats"]
 USE_TZ = True
 # PRODUCT.md: dates are local dates in this zone; public holidays come from
 # this country. Set both for ASM's real location.
@@ -382,6 +388,10 @@ SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
+# The switcher's choice (claims.languages): no script reads it, and it travels like the session's.
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 # Preload (check W021) is left off on purpose: it is a commitment for the whole

@@ -1,12 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from claims.languages import set_language
 from claims.portal.views import claim_photo
 from shop_api.api import api as shop_api
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", shop_api.urls),
+    # The language switcher's form, on the portal's pages and the admin's alike.
+    path("i18n/setlang/", set_language, name="set_language"),
     # Claim photos, for their customer and for staff alike (access checked in the view).
     path("photos/<int:photo_id>/", claim_photo, name="claim_photo"),
     path(

@@ -15,9 +15,11 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy, ngettext
 
 from claims.errors import ClaimError
+from claims.languages import language_of
 from claims.lifecycle import ClaimEventKind, Status
 from claims.models import Claim
 from claims.selectors import due_soon, overdue
@@ -78,9 +80,20 @@ class SweepReport:
     info_expiries: int = 0
 
     def __str__(self) -> str:
+        """What ``manage.py sweep_deadlines`` tells staff, in the active language."""
         return ", ".join(
-            f"{field.name.replace('_', ' ')}: {getattr(self, field.name)}" for field in fields(self)
+            f"{SWEEP_REPORT_LABELS[field.name]}: {getattr(self, field.name)}" for field in fields(self)
         )
+
+
+SWEEP_REPORT_LABELS = {
+    "target_alerts": gettext_lazy("target alerts"),
+    "deadline_alerts": gettext_lazy("deadline alerts"),
+    "ship_reminders": gettext_lazy("ship reminders"),
+    "ship_expiries": gettext_lazy("ship expiries"),
+    "info_reminders": gettext_lazy("info reminders"),
+    "info_expiries": gettext_lazy("info expiries"),
+}
 
 
 def _expire(*, claim: Claim, why: str) -> ClaimEventKind | None:
@@ -102,7 +115,12 @@ def remind_or_expire_shipment(*, claim: Claim, now: datetime) -> ClaimEventKind 
         return None
     expires_at = claim.approved_at + timedelta(days=terms.ship_expiry_days)
     if now >= expires_at:
-        why = f"the item was not shipped within {terms.ship_expiry_days} days of the approval."
+        with translation.override(language_of(claim.order_line.order.customer)):
+            why = ngettext(
+                "the item was not shipped within %(days)d day of the approval.",
+                "the item was not shipped within %(days)d days of the approval.",
+                terms.ship_expiry_days,
+            ) % {"days": terms.ship_expiry_days}
         return _expire(claim=claim, why=why)
     if now < claim.approved_at + timedelta(days=terms.ship_reminder_days):
         return None
@@ -121,7 +139,12 @@ def remind_or_expire_answer(*, claim: Claim, now: datetime) -> ClaimEventKind | 
         return None
     expires_at = asked_at + timedelta(days=terms.info_expiry_days)
     if now >= expires_at:
-        why = f"the question from care was not answered within {terms.info_expiry_days} days."
+        with translation.override(language_of(claim.order_line.order.customer)):
+            why = ngettext(
+                "the question from care was not answered within %(days)d day.",
+                "the question from care was not answered within %(days)d days.",
+                terms.info_expiry_days,
+            ) % {"days": terms.info_expiry_days}
         return _expire(claim=claim, why=why)
     if now < asked_at + timedelta(days=terms.info_reminder_days):
         return None

@@ -17,8 +17,10 @@ from typing import Any
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from sesame.utils import get_query_string
 
+from claims.languages import is_supported, language_of
 from claims.models import Claim, ClaimKind, Notification, User
 from claims.portal.selectors import sign_in_customer
 from policies.reasons import ShippingPayer
@@ -97,6 +99,9 @@ def _claim_context(claim: Claim, recorded: dict[str, Any]) -> dict[str, Any]:
             if clause in DECLARATION_FIELDS
         ],
     }
+    if claim.reject_reason:
+        # The reason's name in the reader's language, not in the one it was recorded in.
+        context["reason"] = claim.get_reject_reason_display()
     if recorded.get("shipping_payer"):
         context["asm_pays_shipping"] = recorded["shipping_payer"] == ShippingPayer.ASM
     return context
@@ -129,12 +134,30 @@ def email_context(notification: Notification) -> dict[str, Any]:
     return context
 
 
+def email_language(notification: Notification) -> str:
+    """The language the email is written in, chosen when it is rendered for delivery.
+
+    A sign-in link: the language of the page it was asked for from (recorded on
+    the row). An email to the claim's customer: the language stored on them. Any
+    other (staff's alerts), or a customer who has chosen none: ``LANGUAGE_CODE``.
+    """
+    language = str(notification.context.get("language") or "")
+    if is_supported(language):
+        return language
+    if notification.claim is not None:
+        customer = notification.claim.order_line.order.customer
+        if customer.email == notification.recipient:
+            return language_of(customer)
+    return settings.LANGUAGE_CODE
+
+
 def render_email(notification: Notification) -> RenderedEmail:
-    """The subject (one line), plain text and HTML of the row's email."""
+    """The subject (one line), plain text and HTML of the row's email, in ``email_language``."""
     folder = f"emails/{notification.template_key}"
-    context = email_context(notification)
-    return RenderedEmail(
-        subject=" ".join(render_to_string(f"{folder}/subject.txt", context).split()),
-        text=render_to_string(f"{folder}/body.txt", context).strip() + "\n",
-        html=render_to_string(f"{folder}/body.html", context),
-    )
+    with translation.override(email_language(notification)):
+        context = email_context(notification)
+        return RenderedEmail(
+            subject=" ".join(render_to_string(f"{folder}/subject.txt", context).split()),
+            text=render_to_string(f"{folder}/body.txt", context).strip() + "\n",
+            html=render_to_string(f"{folder}/body.html", context),
+        )

@@ -29,6 +29,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from claims.models import Claim, Order, OrderLine, Product, User, normalize_email
 from claims.selectors import COVERING_CLAIMS
@@ -125,16 +127,21 @@ class ImportSummary:
     lines: Tally
 
     def __str__(self) -> str:
+        """What ``manage.py import_orders`` tells staff, in the active language."""
         parts = [
-            f"{name} {tally.created} created, {tally.updated} updated"
-            for name, tally in (
-                ("customers", self.customers),
-                ("products", self.products),
-                ("orders", self.orders),
-                ("order lines", self.lines),
+            _("%(records)s %(created)d created, %(updated)d updated")
+            % {"records": records, "created": tally.created, "updated": tally.updated}
+            for records, tally in (
+                (_("customers"), self.customers),
+                (_("products"), self.products),
+                (_("orders"), self.orders),
+                (_("order lines"), self.lines),
             )
         ]
-        return f"{self.rows} rows: " + "; ".join(parts) + "."
+        return ngettext("%(rows)d row: %(parts)s.", "%(rows)d rows: %(parts)s.", self.rows) % {
+            "rows": self.rows,
+            "parts": "; ".join(parts),
+        }
 
 
 # --- Reading --------------------------------------------------------------------

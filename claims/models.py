@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
@@ -54,6 +55,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("staff"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    # The language of the pages they see once signed in and of the emails they get;
+    # empty until they choose one (emails then go out in LANGUAGE_CODE).
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True)
 
     objects = UserManager()
 
@@ -427,11 +431,13 @@ class Message(QuickChoiceLabels):
         ANSWER = "answer", _("Answer from the customer")
         INTERNAL_NOTE = "internal_note", _("Internal note (never shown to the customer)")
 
-    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="messages")
-    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField(max_length=16, choices=Kind.choices)
-    body = models.TextField()
-    created_at = models.DateTimeField(default=timezone.now)
+    claim = models.ForeignKey(
+        Claim, on_delete=models.PROTECT, related_name="messages", verbose_name=_("claim")
+    )
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("author"))
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    body = models.TextField(_("text"))
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -454,9 +460,9 @@ class ClaimEvent(QuickChoiceLabels):
     """The audit trail: one row per change, never edited or deleted."""
 
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="events")
-    kind = models.CharField(max_length=32, choices=ClaimEventKind.choices)
-    from_status = models.CharField(max_length=20, blank=True)
-    to_status = models.CharField(max_length=20, blank=True)
+    kind = models.CharField(_("event"), max_length=32, choices=ClaimEventKind.choices)
+    from_status = models.CharField(_("from status"), max_length=20, blank=True)
+    to_status = models.CharField(_("to status"), max_length=20, blank=True)
     actor = models.ForeignKey(
         User,
         on_delete=models.PROTECT,
@@ -464,11 +470,12 @@ class ClaimEvent(QuickChoiceLabels):
         blank=True,
         related_name="+",
         help_text=_("empty: the system"),
+        verbose_name=_("by"),
     )
-    customer_visible = models.BooleanField(default=True)
-    note = models.TextField(blank=True)
-    data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    customer_visible = models.BooleanField(_("shown to the customer"), default=True)
+    note = models.TextField(_("note"), blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
 
     objects = AppendOnlyQuerySet.as_manager()
 

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from claims import events, permissions
@@ -160,7 +161,7 @@ def _check_parcel_date(day: date, *, claim: Claim, field: str, before_approval: 
         approved_on = timezone.localdate(claim.approved_at)
         if day < approved_on:
             raise ClaimError(
-                before_approval % {"day": approved_on.isoformat()},
+                before_approval % {"day": date_format(approved_on)},
                 field_errors={field: _("Before the approval.")},
             )
 
@@ -433,7 +434,7 @@ def _not_shipped(claim: Claim) -> None:
     if claim.shipped_on is not None:
         raise InvalidTransition(
             _("The parcel was marked shipped on %(day)s; contact care to stop the claim.")
-            % {"day": claim.shipped_on.isoformat()}
+            % {"day": date_format(claim.shipped_on)}
         )
 
 

@@ -7,7 +7,7 @@ passed in: the rules never read the clock.
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.utils.dateformat import format as format_date
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from policies.dates import return_window_ends_on, warranty_ends_on
@@ -16,7 +16,8 @@ from policies.terms import Terms
 
 
 def human_date(day: date) -> str:
-    return format_date(day, "j F Y")
+    """The day as pages and emails write it in the active language (DATE_FORMAT)."""
+    return date_format(day)
 
 
 @dataclass(frozen=True)

@@ -13,3 +13,6 @@ os.environ.setdefault("DJANGO_DEBUG", "true")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "asm_portal.settings")
 os.environ.setdefault("CELERY_BROKER_URL", "memory://")
 os.environ.setdefault("CACHE_URL", "locmemcache://")
+# The suite reads its pages and emails in English unless a test asks for a language
+# (tests/test_languages.py proves the Vietnamese default and both translations).
+os.environ.setdefault("ASM_LANGUAGE_CODE", "en")

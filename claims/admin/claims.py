@@ -60,6 +60,7 @@ from claims.errors import ClaimError
 from claims.expressions import next_date_expression
 from claims.lifecycle import Status
 from claims.models import Claim, ClaimEvent, Message, OrderLine, normalize_email
+from claims.money import format_vnd
 from claims.permissions import DECIDE_OUTCOME, REVIEW, VIEW_CLAIM
 from claims.services import approve_claim
 
@@ -120,18 +121,31 @@ class MessageInline(ReadOnlyHistoryInline):
         return super().get_queryset(request).select_related("author")
 
 
+def status_name(code: str) -> str:
+    return str(Status(code).label) if code in Status.values else code
+
+
 class ClaimEventInline(ReadOnlyHistoryInline):
     model = ClaimEvent
     fields = readonly_fields = (
         "created_at",
         "kind",
-        "from_status",
-        "to_status",
+        "from_status_display",
+        "to_status_display",
         "actor",
         "note",
         "customer_visible",
     )
     verbose_name_plural = gettext_lazy("Audit timeline")
+
+    # The statuses by their names, in the reader's language; the row keeps the codes.
+    @admin.display(description=gettext_lazy("from status"))
+    def from_status_display(self, event: ClaimEvent) -> str:
+        return status_name(event.from_status)
+
+    @admin.display(description=gettext_lazy("to status"))
+    def to_status_display(self, event: ClaimEvent) -> str:
+        return status_name(event.to_status)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ClaimEvent]:
         return super().get_queryset(request).select_related("actor")
@@ -201,8 +215,8 @@ class ClaimAdmin(CheckedInputAdmin, WarehousePages, SlipDownloads, DashboardPage
                 "fields": [
                     "outcome",
                     "outcome_note",
-                    "refund_amount",
-                    "shipping_reimbursement",
+                    "refund_amount_display",
+                    "shipping_reimbursement_display",
                     "payment_reference",
                     "reject_reason",
                 ]
@@ -314,7 +328,15 @@ class ClaimAdmin(CheckedInputAdmin, WarehousePages, SlipDownloads, DashboardPage
 
     @admin.display(description=gettext_lazy("unit price"))
     def unit_price_display(self, claim: Claim) -> str:
-        return str(claim.order_line.unit_price) if claim.order_line.unit_price is not None else "—"
+        return format_vnd(claim.order_line.unit_price) or "—"
+
+    @admin.display(description=gettext_lazy("refund amount"))
+    def refund_amount_display(self, claim: Claim) -> str:
+        return format_vnd(claim.refund_amount) or "—"
+
+    @admin.display(description=gettext_lazy("shipping reimbursed"))
+    def shipping_reimbursement_display(self, claim: Claim) -> str:
+        return format_vnd(claim.shipping_reimbursement) or "—"
 
     @admin.display(description=gettext_lazy("declared and found"))
     def checklist_display(self, claim: Claim) -> SafeString:

@@ -11,6 +11,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -28,6 +29,14 @@ from claims.services import MAX_PHOTOS_PER_CLAIM, ClaimRequest
 from policies.eligibility import Declaration, return_eligibility, warranty_period
 from policies.reasons import LATE_RETURN_WARRANTY_CATEGORY, DefectCategory, ReturnReason
 from policies.terms import Terms
+
+
+def _photo_limits() -> str:
+    # Interpolated when the form is shown, in the reader's language (a lazy string's % is eager).
+    return _("JPEG, PNG or WebP, up to %(size)d MB each, %(count)d in all.") % {
+        "size": MAX_PHOTO_BYTES // (1024 * 1024),
+        "count": MAX_PHOTOS_PER_CLAIM,
+    }
 
 
 class PortalForm(forms.Form):
@@ -126,8 +135,7 @@ class ClaimPhotosForm(PortalForm):
     new_photos = PhotoUploadField(
         label=gettext_lazy("Add photos"),
         required=False,
-        help_text=gettext_lazy("JPEG, PNG or WebP, up to %(size)d MB each, %(count)d in all.")
-        % {"size": MAX_PHOTO_BYTES // (1024 * 1024), "count": MAX_PHOTOS_PER_CLAIM},
+        help_text=lazy(_photo_limits, str)(),
         widget=MultiplePhotoInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
     )
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db.models import BooleanField, Case, Prefetch, QuerySet, When
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from claims.lifecycle import ClaimEventKind
@@ -129,7 +130,9 @@ class TimelineEntry:
 
 def _timeline_entry(event: ClaimEvent, customer_id: int) -> TimelineEntry:
     if event.kind == ClaimEventKind.SHIPPED:
-        title = _("Parcel sent to ASM on %(day)s") % {"day": event.data.get("shipped_on", "")}
+        shipped_on = event.data.get("shipped_on", "")
+        day = date_format(date.fromisoformat(shipped_on)) if shipped_on else ""
+        title = _("Parcel sent to ASM on %(day)s") % {"day": day}
     else:
         title = event.get_kind_display()
     return TimelineEntry(

@@ -9,7 +9,7 @@ from uuid import uuid4
 
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from claims.emails import SIGN_IN_LINK
 from claims.models import User, normalize_email
@@ -22,14 +22,15 @@ def request_sign_in_link(*, order_number: str, email: str) -> None:
     The request does the same work whether or not they match (no look-up
     here), so neither its answer nor its time tells anyone that an order
     exists. The row holds what was typed, which is no secret: a link goes only
-    to the address of the matching customer.
+    to the address of the matching customer. The email is written in the
+    language of the page the link was asked for from.
     """
     record_notification(
         template_key=SIGN_IN_LINK,
         recipient=normalize_email(email),
         unique_key=f"{SIGN_IN_LINK}:{uuid4()}",
         claim=None,
-        context={"order_number": order_number},
+        context={"order_number": order_number, "language": translation.get_language()},
     )
 
 

@@ -13,12 +13,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from claims.errors import ClaimError, InvalidTransition
+from claims.languages import remember_language
 from claims.lifecycle import Status, can_transition
 from claims.models import Claim, ClaimKind, ClaimPhoto, OrderLine, User
 from claims.photos import photo_content_type
@@ -128,6 +129,8 @@ def sign_in_link(request: HttpRequest) -> HttpResponse:
         response = render(request, "portal/sign_in_link.html", {"token": token, "customer": customer})
     else:
         login(request, customer)
+        # The language they signed in with is theirs until they choose another with the switcher.
+        remember_language(user=customer, language=translation.get_language(), replace=False)
         messages.success(request, _("You are signed in as %(email)s.") % {"email": customer.email})
         response = redirect("portal:orders")
     response["Referrer-Policy"] = LINK_PAGE_REFERRER_POLICY

@@ -143,18 +143,18 @@ def facts(key: str, claim: Claim) -> list[str]:
         "submitted": [rma, claim.order_line.product.name],
         "info_requested": ["Alice: could you photograph the"],
         "approved": [rma, terms.warehouse_address.splitlines()[0], "yours to pay"],  # RP3, R6
-        "shipped": ["Monday 2 March 2026", "Alice Express", "Alice-TRACK-1"],
-        "received": ["Thursday 5 March 2026", "Monday 9 March 2026", "RP4"],
+        "shipped": ["Monday, 2 March 2026", "Alice Express", "Alice-TRACK-1"],
+        "received": ["Thursday, 5 March 2026", "Monday, 9 March 2026", "RP4"],
         "inspected": ["intact, unused, in original packaging (R2)"],
-        "resolved": ["1,250,000", "PAY-Alice"],
+        "resolved": ["1,250,000 ₫", "PAY-Alice"],
         "rejected": [str(RejectReason.USER_DAMAGE.label), "Alice: dented corner."],
         "cancelled": ["cancelled"],
         "expired": ["Alice: no answer came."],
-        "ship_reminder": [terms.warehouse_address.splitlines()[0], "Monday 16 March 2026"],
-        "info_reminder": ["Alice: which scale is it?", "Monday 16 March 2026"],
-        "delay_notice": ["Monday 9 March 2026"],
-        "target_passed": [rma, "Thursday 5 March 2026", "Monday 9 March 2026"],
-        "deadline_missed": [rma, "Monday 9 March 2026"],
+        "ship_reminder": [terms.warehouse_address.splitlines()[0], "Monday, 16 March 2026"],
+        "info_reminder": ["Alice: which scale is it?", "Monday, 16 March 2026"],
+        "delay_notice": ["Monday, 9 March 2026"],
+        "target_passed": [rma, "Thursday, 5 March 2026", "Monday, 9 March 2026"],
+        "deadline_missed": [rma, "Monday, 9 March 2026"],
     }
     return by_key[key]
 

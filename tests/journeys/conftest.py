@@ -11,6 +11,7 @@ import shutil
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from email.header import decode_header, make_header
 from email.message import Message
 from pathlib import Path
 from typing import Any, cast
@@ -18,7 +19,7 @@ from typing import Any, cast
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateformat import format as format_date
+from django.utils.formats import date_format as format_date
 from playwright.sync_api import Page, expect
 
 from asm_portal.celery import app
@@ -45,13 +46,8 @@ WAREHOUSE_EMAIL = "warehouse-journeys@asm.example"
 
 
 def long_date(day: date) -> str:
-    """As the emails write a date: Wednesday 11 March 2026."""
-    return format_date(day, "l j F Y")
-
-
-def short_date(day: date) -> str:
-    """As the claim page writes a date: 11 March 2026."""
-    return format_date(day, "j F Y")
+    """As the emails and the claim page write a date: Wednesday, 11 March 2026 (DATE_FORMAT)."""
+    return format_date(day)
 
 
 def expected_promise(received_on: date, *, target_days: int, deadline_days: int) -> PromisedDates:
@@ -83,7 +79,8 @@ def _decoded(message: Message) -> Delivered:
             parts.setdefault(part.get_content_type(), text.replace("\r\n", "\n"))  # SMTP's line ends
     return Delivered(
         to=str(message["To"]),
-        subject=" ".join(str(message["Subject"]).split()),
+        # A subject outside ASCII (Vietnamese) arrives as encoded words.
+        subject=" ".join(str(make_header(decode_header(str(message["Subject"])))).split()),
         body=parts.get("text/plain", ""),
         html=parts.get("text/html", ""),
     )
@@ -127,8 +124,9 @@ class Journey:
     console_errors: list[str] = field(default_factory=list)
     shots: int = 0
 
-    def new_page(self, viewport: dict[str, int]) -> Page:
-        context = self.browser.new_context(viewport=viewport, base_url=self.base_url)
+    def new_page(self, viewport: dict[str, int], *, locale: str = "en-US") -> Page:
+        """A page in a fresh browser whose language (Accept-Language) is ``locale``."""
+        context = self.browser.new_context(viewport=viewport, base_url=self.base_url, locale=locale)
         # The admin names no icon, so Chromium asks for /favicon.ico: not an error of the product's.
         context.route("**/favicon.ico", lambda route: route.fulfill(status=204))
         page = context.new_page()

@@ -15,7 +15,6 @@ from tests.journeys.conftest import (
     Journey,
     expected_promise,
     long_date,
-    short_date,
 )
 from tests.portal.conftest import write_photo
 
@@ -91,7 +90,7 @@ def test_change_of_mind_return_is_refunded_within_the_rp4_dates(journey, bought)
     expect(phone.locator(".shipping-payer")).to_contain_text("You pay the shipping")
     journey.customer_marks_shipped(phone, rma=rma, carrier="VNPost", tracking="VN123456789")
     shipped = journey.mailbox.wait_for(to=EMAIL, subject=f"[{rma}] Thank you for sending the item")
-    assert "with VNPost (tracking VN123456789)" in shipped.body
+    assert "Carrier: VNPost. Tracking number: VN123456789." in shipped.body
 
     # The warehouse, on a phone at the desk: receives today (RP4 day 0), then inspects.
     desk = journey.staff_logs_in(WAREHOUSE_EMAIL, viewport=PHONE)
@@ -107,7 +106,7 @@ def test_change_of_mind_return_is_refunded_within_the_rp4_dates(journey, bought)
     ) in received.body
     journey.customer_sees_status(phone, rma=rma, status=Status.RECEIVED, step="customer-sees-promised-dates")
     expect(phone.locator(".promised-dates")).to_contain_text(
-        f"by {short_date(promised.target_on)}, and at the latest by {short_date(promised.deadline_on)}"
+        f"by {long_date(promised.target_on)}, and at the latest by {long_date(promised.deadline_on)}"
     )
 
     journey.warehouse_inspects(
@@ -122,12 +121,12 @@ def test_change_of_mind_return_is_refunded_within_the_rp4_dates(journey, bought)
         care, claim_pk=claim.pk, outcome="refund", fields={"payment_reference": "PAY-J1-0001"}
     )
     resolved = journey.mailbox.wait_for(to=EMAIL, subject=f"[{rma}] Your claim is resolved")
-    assert "We refunded 1,250,000 (payment reference PAY-J1-0001)" in resolved.body
+    assert "We refunded 1,250,000 ₫ (payment reference PAY-J1-0001)" in resolved.body
 
     journey.customer_sees_status(phone, rma=rma, status=Status.RESOLVED, step="customer-sees-refund")
     expect(phone.locator(".outcome")).to_contain_text("Outcome: Refund")
     expect(phone.locator(".timeline")).to_contain_text("Approved")
-    expect(phone.locator(".timeline")).to_contain_text(f"Parcel sent to ASM on {today.isoformat()}")
+    expect(phone.locator(".timeline")).to_contain_text(f"Parcel sent to ASM on {long_date(today)}")
     for step in ("Received", "Inspected", "Resolved"):
         expect(phone.locator(".timeline")).to_contain_text(step)
     assert journey.mailbox.subjects(to=EMAIL) == [
@@ -178,7 +177,7 @@ def test_shipping_damage_is_refunded_and_asm_pays_the_shipping(journey, bought, 
     )
     journey.care_resolves(care, claim_pk=claim.pk, outcome="refund", fields={"payment_reference": "PAY-J2"})
     resolved = journey.mailbox.wait_for(to=EMAIL, subject=f"[{rma}] Your claim is resolved")
-    assert "We refunded 1,250,000 (payment reference PAY-J2)" in resolved.body
+    assert "We refunded 1,250,000 ₫ (payment reference PAY-J2)" in resolved.body
 
     journey.customer_sees_status(phone, rma=rma, status=Status.RESOLVED, step="customer-sees-refund")
     expect(phone.locator(".outcome")).to_contain_text("Outcome: Refund")

@@ -18,7 +18,6 @@ from tests.journeys.conftest import (
     Journey,
     expected_promise,
     long_date,
-    short_date,
 )
 from tests.portal.conftest import write_photo
 
@@ -92,8 +91,8 @@ def test_parts_that_do_not_fit_are_replaced_within_the_wp4_dates(journey, bought
     ) in received.body
     journey.customer_sees_status(phone, rma=rma, status=Status.RECEIVED, step="customer-sees-promised-dates")
     expect(phone.locator(".promised-dates")).to_contain_text(
-        f"repair or replace it by {short_date(promised.target_on)}, "
-        f"and at the latest by {short_date(promised.deadline_on)}"
+        f"repair or replace it by {long_date(promised.target_on)}, "
+        f"and at the latest by {long_date(promised.deadline_on)}"
     )
 
     journey.warehouse_inspects(

@@ -28,9 +28,14 @@ NOTHING = Declaration()
 @pytest.mark.parametrize(
     ("today", "eligible", "days_left", "reason"),
     [
-        (date(2026, 3, 1), True, 7, "You can return this item until 8 March 2026."),
-        (date(2026, 3, 8), True, 0, "You can return this item until 8 March 2026."),  # the last day counts
-        (date(2026, 3, 9), False, 0, "The 7-day return window ended on 8 March 2026."),
+        (date(2026, 3, 1), True, 7, "You can return this item until Sunday, 8 March 2026."),
+        (
+            date(2026, 3, 8),
+            True,
+            0,
+            "You can return this item until Sunday, 8 March 2026.",
+        ),  # the last day counts
+        (date(2026, 3, 9), False, 0, "The 7-day return window ended on Sunday, 8 March 2026."),
     ],
 )
 def test_r1_delivered_1_march(today, eligible, days_left, reason):
@@ -120,7 +125,7 @@ def test_a_late_return_with_a_defect_is_offered_the_warranty_path(reason, offere
     )
 
     assert not verdict.eligible
-    assert verdict.reason == "The 7-day return window ended on 8 March 2026."
+    assert verdict.reason == "The 7-day return window ended on Sunday, 8 March 2026."
     assert verdict.offer_warranty is offered
 
 
@@ -139,10 +144,20 @@ def test_an_undelivered_order_is_not_offered_the_warranty_path_instead():
 @pytest.mark.parametrize(
     ("purchased_on", "today", "eligible", "reason"),
     [
-        (date(2025, 3, 15), date(2026, 3, 15), True, "Under warranty until 15 March 2026."),
-        (date(2025, 3, 15), date(2026, 3, 16), False, "The 12-month warranty ended on 15 March 2026."),
-        (date(2024, 2, 29), date(2025, 2, 28), True, "Under warranty until 28 February 2025."),
-        (date(2024, 2, 29), date(2025, 3, 1), False, "The 12-month warranty ended on 28 February 2025."),
+        (date(2025, 3, 15), date(2026, 3, 15), True, "Under warranty until Sunday, 15 March 2026."),
+        (
+            date(2025, 3, 15),
+            date(2026, 3, 16),
+            False,
+            "The 12-month warranty ended on Sunday, 15 March 2026.",
+        ),
+        (date(2024, 2, 29), date(2025, 2, 28), True, "Under warranty until Friday, 28 February 2025."),
+        (
+            date(2024, 2, 29),
+            date(2025, 3, 1),
+            False,
+            "The 12-month warranty ended on Friday, 28 February 2025.",
+        ),
     ],
 )
 def test_w1_twelve_months_from_purchase(purchased_on, today, eligible, reason):
@@ -176,4 +191,4 @@ def test_w1_an_expired_warranty_is_refused_before_the_declaration_is_read():
 
     assert not verdict.eligible
     assert verdict.problems == {}
-    assert verdict.reason == "The 12-month warranty ended on 1 January 2025."
+    assert verdict.reason == "The 12-month warranty ended on Wednesday, 1 January 2025."

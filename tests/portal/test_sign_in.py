@@ -142,7 +142,7 @@ def test_no_token_is_in_any_row_or_on_the_admin_emails_page(client, order):
     token = token_of(emailed_link())
     notification = Notification.objects.get()
     assert notification.state == Notification.State.SENT
-    assert notification.context == {"order_number": "ASM100245"}
+    assert notification.context == {"order_number": "ASM100245", "language": "en"}  # the page's language
     dump = io.StringIO()
     call_command("dumpdata", stdout=dump)
     assert notification.recipient in dump.getvalue()  # the dump has the row …

@@ -6,6 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from tqdm import tqdm
 
 from claims.importing import ImportRefused, estimated_rows, import_order_file
@@ -35,7 +37,12 @@ class Command(BaseCommand):
         except ImportRefused as refused:
             for problem in refused.problems:
                 self.stderr.write(str(problem))
-            raise CommandError(
-                f"{file}: {len(refused.problems)} problem(s) found; nothing was imported.", returncode=1
-            ) from refused
-        self.stdout.write(self.style.SUCCESS(f"Imported {file}: {summary}"))
+            found = ngettext(
+                "%(file)s: %(count)d problem found; nothing was imported.",
+                "%(file)s: %(count)d problems found; nothing was imported.",
+                len(refused.problems),
+            ) % {"file": file, "count": len(refused.problems)}
+            raise CommandError(found, returncode=1) from refused
+        self.stdout.write(
+            self.style.SUCCESS(_("Imported %(file)s: %(summary)s") % {"file": file, "summary": summary})
+        )
