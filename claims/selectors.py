@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from claims.lifecycle import CLOCK_STATUSES, OPEN_STATUSES, Status
 from claims.models import OPEN_STATUS_VALUES, Claim, ClaimKind, OrderLine, Outcome
-from policies.eligibility import Declaration, Verdict, return_eligibility, warranty_eligibility
+from policies.declaration import declaration_of
+from policies.eligibility import Verdict, return_eligibility, warranty_eligibility
 from policies.reasons import ReturnReason
 from policies.terms import Terms
 
@@ -31,13 +32,7 @@ def eligibility_as_filed(claim: Claim) -> Verdict:
     order = claim.order_line.order
     terms = Terms.from_snapshot(claim.policy_terms)
     filed_on = timezone.localdate(claim.submitted_at)
-    declaration = Declaration(
-        intact_unused_packaged=claim.declared_intact_unused_packaged,
-        no_user_damage=claim.declared_no_user_damage,
-        all_accessories_included=claim.declared_all_accessories_included,
-        not_dropped_or_mishandled=claim.declared_not_dropped_or_mishandled,
-        no_third_party_repair=claim.declared_no_third_party_repair,
-    )
+    declaration = declaration_of(claim)
     if claim.kind == ClaimKind.RETURN:
         return return_eligibility(
             delivered_on=order.delivered_on,

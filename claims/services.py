@@ -36,8 +36,8 @@ from claims.outbox import record_notification
 from claims.selectors import claimable_quantity
 from policies.calendar import load_business_calendar
 from policies.dates import promised_dates
+from policies.declaration import Declaration, contradicted_clauses, declaration_of, declared_columns
 from policies.eligibility import (
-    Declaration,
     return_eligibility,
     return_requires_photos,
     warranty_eligibility,
@@ -267,7 +267,6 @@ def submit_claim(
     today = today or timezone.localdate()
     request = replace(request, order_line=line)
     payer = check_claim_request(request, photo_count=len(photos), today=today, terms=terms)
-    declaration = request.declaration
     try:
         with transaction.atomic():
             claim = Claim.objects.create(
@@ -277,11 +276,7 @@ def submit_claim(
                 return_reason=request.return_reason or "",
                 defect_category=request.defect_category or "",
                 description=request.description.strip(),
-                declared_intact_unused_packaged=declaration.intact_unused_packaged,
-                declared_no_user_damage=declaration.no_user_damage,
-                declared_all_accessories_included=declaration.all_accessories_included,
-                declared_not_dropped_or_mishandled=declaration.not_dropped_or_mishandled,
-                declared_no_third_party_repair=declaration.no_third_party_repair,
+                **declared_columns(request.declaration),
                 shipping_payer=payer,
                 policy_terms=terms.as_snapshot(),
                 filed_by=actor if actor.is_staff else None,
@@ -571,14 +566,7 @@ class InspectionFindings:
 
 def declaration_mismatches(claim: Claim, findings: InspectionFindings) -> list[str]:
     """The points where the inspection contradicts what the customer declared."""
-    checks = [
-        ("R2", claim.declared_intact_unused_packaged, findings.found_intact_unused_packaged),
-        ("R3", claim.declared_no_user_damage, findings.found_no_user_damage),
-        ("R4", claim.declared_all_accessories_included, findings.found_all_accessories_included),
-        ("W4", claim.declared_not_dropped_or_mishandled, not findings.signs_of_user_damage),
-        ("W5", claim.declared_no_third_party_repair, not findings.signs_of_third_party_repair),
-    ]
-    return [clause for clause, declared, found in checks if declared and not found]
+    return contradicted_clauses(claim.kind, declaration_of(claim), findings)
 
 
 @transaction.atomic

@@ -11,23 +11,13 @@ from django.utils.dateformat import format as format_date
 from django.utils.translation import gettext as _
 
 from policies.dates import return_window_ends_on, warranty_ends_on
+from policies.declaration import Declaration
 from policies.reasons import LATE_RETURN_WARRANTY_CATEGORY, RETURN_RULES, ReturnReason
 from policies.terms import Terms
 
 
 def human_date(day: date) -> str:
     return format_date(day, "j F Y")
-
-
-@dataclass(frozen=True)
-class Declaration:
-    """What the customer states about the item (R2–R4 for returns, W4–W5 for warranty)."""
-
-    intact_unused_packaged: bool = False  # R2
-    no_user_damage: bool = False  # R3
-    all_accessories_included: bool = False  # R4
-    not_dropped_or_mishandled: bool = False  # W4
-    no_third_party_repair: bool = False  # W5
 
 
 @dataclass(frozen=True)
