@@ -21,19 +21,11 @@ from sesame.utils import get_query_string
 
 from claims.models import Claim, ClaimKind, Notification, User
 from claims.portal.selectors import sign_in_customer
+from policies.declaration import POINTS_BY_CLAUSE
 from policies.reasons import ShippingPayer
 from policies.terms import Terms, current_terms
 
 SIGN_IN_LINK = "sign_in_link"
-
-# The declaration a mismatch found at inspection contradicts, by clause.
-DECLARATION_FIELDS = {
-    "R2": "declared_intact_unused_packaged",
-    "R3": "declared_no_user_damage",
-    "R4": "declared_all_accessories_included",
-    "W4": "declared_not_dropped_or_mishandled",
-    "W5": "declared_no_third_party_repair",
-}
 
 
 class NothingToSend(Exception):
@@ -74,11 +66,6 @@ def _recorded_facts(recorded: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _declared_point(clause: str) -> str:
-    # The field's label names the clause, e.g. "no damage by the user (R3)".
-    return str(getattr(Claim._meta.get_field(DECLARATION_FIELDS[clause]), "verbose_name", clause))
-
-
 def _claim_context(claim: Claim, recorded: dict[str, Any]) -> dict[str, Any]:
     terms = Terms.from_snapshot(claim.policy_terms)
     context: dict[str, Any] = {
@@ -91,10 +78,11 @@ def _claim_context(claim: Claim, recorded: dict[str, Any]) -> dict[str, Any]:
         "claim_url": claim_url(claim),
         "admin_url": claim_admin_url(claim),
         "destination": destination_address(claim, terms),
+        # The statements an inspection found untrue, in words (customers are not told clause codes).
         "mismatches": [
-            _declared_point(clause)
+            str(POINTS_BY_CLAUSE[clause].summary)
             for clause in recorded.get("mismatches", [])
-            if clause in DECLARATION_FIELDS
+            if clause in POINTS_BY_CLAUSE
         ],
     }
     if recorded.get("shipping_payer"):

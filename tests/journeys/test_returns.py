@@ -103,7 +103,7 @@ def test_change_of_mind_return_is_refunded_within_the_rp4_dates(journey, bought)
     received = journey.mailbox.wait_for(to=EMAIL, subject=f"[{rma}] We received your parcel")
     assert (
         f"process your return or refund by {long_date(promised.target_on)}, "
-        f"and at the latest by {long_date(promised.deadline_on)} (RP4: 3–5 business days)"
+        f"and at the latest by {long_date(promised.deadline_on)} (within 3–5 business days)"  # RP4
     ) in received.body
     journey.customer_sees_status(phone, rma=rma, status=Status.RECEIVED, step="customer-sees-promised-dates")
     expect(phone.locator(".promised-dates")).to_contain_text(
@@ -163,7 +163,7 @@ def test_shipping_damage_is_refunded_and_asm_pays_the_shipping(journey, bought, 
     care = journey.staff_logs_in(CARE_EMAIL)
     journey.care_approves(care, claim_pk=claim.pk, payer="asm")  # R6: the policy's payer for the reason
     approved = journey.mailbox.wait_for(to=EMAIL, subject=f"[{rma}] Approved: how to send the item")
-    assert "ASM pays the shipping (R6); keep the receipt, we reimburse it." in approved.body
+    assert "ASM pays the shipping; keep the receipt, we reimburse it." in approved.body  # R6
     journey.customer_sees_status(phone, rma=rma, status=Status.APPROVED, step="customer-sees-asm-pays")
     expect(phone.locator(".shipping-payer")).to_contain_text("ASM pays the shipping for this claim.")
     journey.customer_marks_shipped(phone, rma=rma, carrier="GHN", tracking="GHN-20201")
