@@ -9,7 +9,7 @@ from django.utils import timezone
 from claims.lifecycle import Status
 from claims.models import ClaimKind, ClaimPhoto
 from tests.admin.conftest import approved_on, signed_in
-from tests.factories import OrderLineFactory, make_claim
+from tests.factories import make_claim, new_line
 from tests.photos import jpeg_bytes, make_photo
 
 WAREHOUSE = reverse("admin:claims_claim_warehouse")
@@ -207,7 +207,7 @@ def test_after_the_inspection_the_desk_returns_to_the_scan(warehouse):
 @pytest.mark.django_db
 def test_a_warranty_checklist_has_w4_and_w5_ticked_when_they_hold(warehouse):
     """W4, W5: an unticked point is a finding against the declaration; R2–R4 are not asked."""
-    line = OrderLineFactory()
+    line = new_line()
     claim = make_claim(
         Status.RECEIVED, kind=ClaimKind.WARRANTY, line=line, photos=[make_photo(line.order.customer)]
     )
