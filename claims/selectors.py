@@ -42,7 +42,11 @@ def eligibility_as_filed(claim: Claim) -> Verdict:
             declaration=declaration,
         )
     return warranty_eligibility(
-        purchased_on=order.purchased_on, today=filed_on, terms=terms, declaration=declaration
+        purchased_on=order.purchased_on,
+        delivered_on=order.delivered_on,
+        today=filed_on,
+        terms=terms,
+        declaration=declaration,
     )
 
 

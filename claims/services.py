@@ -230,7 +230,11 @@ def check_claim_request(
                 field_errors={"defect_category": _("Choose a defect category.")},
             )
         verdict = warranty_eligibility(
-            purchased_on=order.purchased_on, today=today, terms=terms, declaration=request.declaration
+            purchased_on=order.purchased_on,
+            delivered_on=order.delivered_on,
+            today=today,
+            terms=terms,
+            declaration=request.declaration,
         )
         if photo_count == 0:
             errors["photos"] = _("Add at least one photo of the defect (WP2).")

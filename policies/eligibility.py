@@ -103,8 +103,14 @@ def return_eligibility(
     return window
 
 
-def warranty_period(*, purchased_on: date, today: date, terms: Terms) -> Verdict:
-    """W1: ``warranty_months`` calendar months from purchase, the last day inclusive."""
+def warranty_period(*, purchased_on: date, delivered_on: date | None, today: date, terms: Terms) -> Verdict:
+    """W1: ``warranty_months`` calendar months from purchase, the last day inclusive; an item not yet
+    delivered cannot be claimed under warranty (there is nothing to send back)."""
+    if delivered_on is None:
+        return Verdict(
+            eligible=False,
+            reason=_("This order has not been delivered yet: a warranty claim can be filed once it arrives."),
+        )
     last_day = warranty_ends_on(purchased_on, months=terms.warranty_months)
     if today > last_day:
         return Verdict(
@@ -123,10 +129,10 @@ def warranty_period(*, purchased_on: date, today: date, terms: Terms) -> Verdict
 
 
 def warranty_eligibility(
-    *, purchased_on: date, today: date, terms: Terms, declaration: Declaration
+    *, purchased_on: date, delivered_on: date | None, today: date, terms: Terms, declaration: Declaration
 ) -> Verdict:
     """W1 and the exclusions the customer must rule out: W4 (user damage) and W5 (third-party repair)."""
-    period = warranty_period(purchased_on=purchased_on, today=today, terms=terms)
+    period = warranty_period(purchased_on=purchased_on, delivered_on=delivered_on, today=today, terms=terms)
     if not period.eligible:
         return period
     problems: dict[str, str] = {}

@@ -263,7 +263,9 @@ class ReturnForm(DeclarationForm):
             reason=ReturnReason(reason),
             declaration=declaration_from(self.cleaned_data),
         )
-        covered = warranty_period(purchased_on=order.purchased_on, today=today, terms=terms).eligible
+        covered = warranty_period(
+            purchased_on=order.purchased_on, delivered_on=order.delivered_on, today=today, terms=terms
+        ).eligible
         if verdict.offer_warranty and covered:
             return LATE_RETURN_WARRANTY_CATEGORY[ReturnReason(reason)]
         return None

@@ -60,7 +60,12 @@ def line_standing(line: OrderLine, *, today: date, terms: Terms) -> LineStanding
     return LineStanding(
         line=line,
         return_verdict=return_window(delivered_on=line.order.delivered_on, today=today, terms=terms),
-        warranty_verdict=warranty_period(purchased_on=line.order.purchased_on, today=today, terms=terms),
+        warranty_verdict=warranty_period(
+            purchased_on=line.order.purchased_on,
+            delivered_on=line.order.delivered_on,
+            today=today,
+            terms=terms,
+        ),
         open_claim=next((claim for claim in covering if claim.is_open), None),
         claimable_quantity=max(line.quantity - sum(claim.quantity for claim in covering), 0),
     )

@@ -267,7 +267,11 @@ def _file_claim(request: HttpRequest, *, line_id: int, kind: ClaimKind) -> HttpR
             context["warranty_category"] = form.warranty_offer(today=today, terms=terms)
     else:
         context["declaration_problems"] = warranty_eligibility(
-            purchased_on=standing.line.order.purchased_on, today=today, terms=terms, declaration=Declaration()
+            purchased_on=standing.line.order.purchased_on,
+            delivered_on=standing.line.order.delivered_on,
+            today=today,
+            terms=terms,
+            declaration=Declaration(),
         ).problems
         context["payers"] = [(category, WARRANTY_PAYERS[category]) for category in DefectCategory]
     return render(request, f"portal/file_{kind}.html", context)
