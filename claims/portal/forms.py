@@ -77,7 +77,7 @@ class SignInForm(PortalForm):
     order_number = forms.CharField(
         label=gettext_lazy("Order number"),
         max_length=64,
-        help_text=gettext_lazy("As printed on your order confirmation, e.g. ASM100245."),
+        help_text=gettext_lazy("As printed on your order confirmation, e.g. ASM-1001."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
     email = forms.EmailField(
