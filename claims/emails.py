@@ -21,6 +21,7 @@ from sesame.utils import get_query_string
 
 from claims.models import Claim, ClaimKind, Notification, User
 from claims.portal.selectors import sign_in_customer
+from claims.selectors import claim_destination
 from policies.declaration import POINTS_BY_CLAUSE
 from policies.reasons import ShippingPayer
 from policies.terms import Terms, current_terms
@@ -53,11 +54,6 @@ def claim_admin_url(claim: Claim) -> str:
     return f"{settings.ASM_SITE_URL}{reverse('admin:claims_claim_change', args=[claim.pk])}"
 
 
-def destination_address(claim: Claim, terms: Terms) -> str:
-    """Where the parcel goes (RP3, WP3): the warehouse for a return, the warranty center otherwise."""
-    return terms.warehouse_address if claim.kind == ClaimKind.RETURN else terms.warranty_center_address
-
-
 def _recorded_facts(recorded: dict[str, Any]) -> dict[str, Any]:
     # Services record dates as ISO strings under keys ending in "_on"; templates format dates.
     return {
@@ -77,7 +73,7 @@ def _claim_context(claim: Claim, recorded: dict[str, Any]) -> dict[str, Any]:
         "terms": terms,
         "claim_url": claim_url(claim),
         "admin_url": claim_admin_url(claim),
-        "destination": destination_address(claim, terms),
+        "destination": claim_destination(claim),
         # The statements an inspection found untrue, in words (customers are not told clause codes).
         "mismatches": [
             str(POINTS_BY_CLAUSE[clause].summary)

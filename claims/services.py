@@ -33,7 +33,7 @@ from claims.models import (
     User,
 )
 from claims.outbox import record_notification
-from claims.selectors import claimable_quantity
+from claims.selectors import claim_destination, claimable_quantity, refused_before
 from policies.calendar import load_business_calendar
 from policies.dates import promised_dates
 from policies.declaration import Declaration, contradicted_clauses, declaration_of, declared_columns
@@ -266,6 +266,10 @@ def submit_claim(
         raise ClaimError(_("One of the photos belongs elsewhere; upload it again."))
     if Claim.objects.filter(order_line=line, status__in=OPEN_STATUS_VALUES).exists():
         raise NotEligible(_("This item already has an open claim; follow it on its page."))
+    if not actor.is_staff and refused_before(line, request.kind):
+        raise NotEligible(
+            _("A claim of this kind was already refused for this item; contact ASM care if you disagree.")
+        )
 
     terms = current_terms()
     today = today or timezone.localdate()
@@ -375,7 +379,6 @@ def approve_claim(
 
     Care may override the computed payer, with a reason.
     """
-    terms = _terms_of(claim)
     payer = ShippingPayer(shipping_payer or claim.shipping_payer)
     overridden = payer != claim.shipping_payer
     if overridden and not payer_override_reason.strip():
@@ -383,7 +386,7 @@ def approve_claim(
             _("Say why the shipping payer differs from the policy."),
             field_errors={"payer_override_reason": _("Required when you change who pays.")},
         )
-    destination = terms.warehouse_address if claim.kind == ClaimKind.RETURN else terms.warranty_center_address
+    destination = claim_destination(claim)
     changes: dict[str, Any] = {"approved_at": timezone.now(), "shipping_payer": payer}
     if overridden:
         changes["shipping_payer_note"] = payer_override_reason.strip()

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from claims.models import Claim, ClaimKind, ClaimPhoto, Inspection, OrderLine, Outcome, RejectReason, User
 from claims.photos import ACCEPT_ATTRIBUTE, PhotoRejected, check_request_pixels, store_photo
-from claims.selectors import claimable_quantity, eligibility_as_filed
+from claims.selectors import claim_destination, claimable_quantity, eligibility_as_filed
 from claims.services import (
     MAX_PHOTOS_PER_CLAIM,
     OUTCOMES_BY_KIND,
@@ -35,7 +35,6 @@ from claims.services import (
 )
 from policies.declaration import DECLARATION_POINTS, declaration_from, points_for
 from policies.reasons import DefectCategory, ReturnReason, ShippingPayer
-from policies.terms import Terms
 
 
 class MultiplePhotoInput(forms.ClearableFileInput):
@@ -97,6 +96,7 @@ class RequestInfoForm(ClaimStepForm):
 
 
 class ApproveForm(ClaimStepForm):
+    shows_destination = True
     shipping_payer = forms.ChoiceField(
         label=gettext_lazy("Shipping paid by (R6)"), choices=ShippingPayer.choices, widget=forms.RadioSelect
     )
@@ -117,11 +117,9 @@ class ApproveForm(ClaimStepForm):
 
     @property
     def destination(self) -> str:
-        """RP3 / WP3: returns go to the warehouse, warranty claims to the warranty center."""
-        terms = Terms.from_snapshot(self.claim.policy_terms)
-        return (
-            terms.warehouse_address if self.claim.kind == ClaimKind.RETURN else terms.warranty_center_address
-        )
+        """RP3 / WP3: returns go to the warehouse, warranty claims to the warranty center; empty while
+        that address was never set."""
+        return claim_destination(self.claim)
 
     def perform(self, *, actor: User) -> str:
         approve_claim(

@@ -2,17 +2,27 @@
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db.models import BooleanField, Case, Prefetch, QuerySet, When
 from django.utils.translation import gettext as _
 
 from claims.lifecycle import Status
-from claims.models import Claim, ClaimEvent, ClaimPhoto, Message, Order, OrderLine, User, normalize_email
-from claims.selectors import COVERING_CLAIMS
-from policies.eligibility import Verdict, return_window, warranty_period
-from policies.terms import Terms
+from claims.models import (
+    Claim,
+    ClaimEvent,
+    ClaimKind,
+    ClaimPhoto,
+    Message,
+    Order,
+    OrderLine,
+    User,
+    normalize_email,
+)
+from claims.selectors import COVERING_CLAIMS, REFUSED_CLAIMS, is_refused
+from policies.eligibility import Verdict, human_date, return_window, warranty_period
+from policies.terms import Terms, current_terms
 
 
 @dataclass(frozen=True)
@@ -24,6 +34,8 @@ class LineStanding:
     warranty_verdict: Verdict
     open_claim: Claim | None
     claimable_quantity: int
+    # The claims of each kind decided against the customer for this line (``REFUSED_CLAIMS``), newest first.
+    refused: dict[str, Claim] = field(default_factory=dict)
 
     @property
     def can_file(self) -> bool:
@@ -31,11 +43,19 @@ class LineStanding:
 
     @property
     def can_return(self) -> bool:
-        return self.can_file and self.return_verdict.eligible
+        return self.can_file and self.return_verdict.eligible and ClaimKind.RETURN not in self.refused
 
     @property
     def can_claim_warranty(self) -> bool:
-        return self.can_file and self.warranty_verdict.eligible
+        return self.can_file and self.warranty_verdict.eligible and ClaimKind.WARRANTY not in self.refused
+
+    @property
+    def refused_return(self) -> Claim | None:
+        return self.refused.get(ClaimKind.RETURN)
+
+    @property
+    def refused_warranty(self) -> Claim | None:
+        return self.refused.get(ClaimKind.WARRANTY)
 
 
 @dataclass(frozen=True)
@@ -55,8 +75,10 @@ def customer_claims(customer: User) -> QuerySet[Claim]:
 
 
 def line_standing(line: OrderLine, *, today: date, terms: Terms) -> LineStanding:
-    """``line`` must come with its covering claims prefetched as ``covering_claims``."""
+    """``line`` must come with its covering and refused claims prefetched as ``covering_claims`` and
+    ``refused_claims``."""
     covering: list[Claim] = line.covering_claims  # type: ignore[attr-defined]
+    refused: list[Claim] = line.refused_claims  # type: ignore[attr-defined]
     return LineStanding(
         line=line,
         return_verdict=return_window(delivered_on=line.order.delivered_on, today=today, terms=terms),
@@ -68,12 +90,15 @@ def line_standing(line: OrderLine, *, today: date, terms: Terms) -> LineStanding
         ),
         open_claim=next((claim for claim in covering if claim.is_open), None),
         claimable_quantity=max(line.quantity - sum(claim.quantity for claim in covering), 0),
+        # Oldest first, so the newest of each kind is kept.
+        refused={claim.kind: claim for claim in sorted(refused, key=lambda claim: claim.pk)},
     )
 
 
 def _with_covering_claims(lines: QuerySet[OrderLine]) -> QuerySet[OrderLine]:
     return lines.prefetch_related(
-        Prefetch("claims", queryset=Claim.objects.filter(COVERING_CLAIMS), to_attr="covering_claims")
+        Prefetch("claims", queryset=Claim.objects.filter(COVERING_CLAIMS), to_attr="covering_claims"),
+        Prefetch("claims", queryset=Claim.objects.filter(REFUSED_CLAIMS), to_attr="refused_claims"),
     )
 
 
@@ -96,13 +121,17 @@ def orders_page(*, customer: User, today: date, terms: Terms) -> OrdersPage:
         # What the list and the lines' standing show; a claim row is wide (declaration, policy snapshot).
         .only("rma_number", "kind", "status", "quantity", "order_line__product__name")
         .annotate(
-            covers_items=Case(When(COVERING_CLAIMS, then=True), default=False, output_field=BooleanField())
+            covers_items=Case(When(COVERING_CLAIMS, then=True), default=False, output_field=BooleanField()),
+            refused=Case(When(REFUSED_CLAIMS, then=True), default=False, output_field=BooleanField()),
         )
     )
     covering: dict[int, list[Claim]] = defaultdict(list)
+    refused: dict[int, list[Claim]] = defaultdict(list)
     for claim in claims:
         if claim.covers_items:
             covering[claim.order_line_id].append(claim)
+        if claim.refused:
+            refused[claim.order_line_id].append(claim)
     orders = Order.objects.filter(customer=customer).prefetch_related(
         Prefetch("lines", queryset=OrderLine.objects.select_related("product"))
     )
@@ -111,6 +140,7 @@ def orders_page(*, customer: User, today: date, terms: Terms) -> OrdersPage:
         line_standings = []
         for line in order.lines.all():
             line.covering_claims = covering[line.pk]  # type: ignore[attr-defined]
+            line.refused_claims = refused[line.pk]  # type: ignore[attr-defined]
             line_standings.append(line_standing(line, today=today, terms=terms))
         standings.append(OrderStanding(order=order, lines=line_standings))
     return OrdersPage(orders=standings, claims=claims)
@@ -134,7 +164,9 @@ def _timeline_entry(event: ClaimEvent, customer_id: int) -> TimelineEntry:
     if event.kind in Status.values:
         title = str(Status(event.kind).label)
     elif event.kind == "shipped":
-        title = _("Parcel sent to ASM on %(day)s") % {"day": event.data.get("shipped_on", "")}
+        shipped_on = event.data.get("shipped_on", "")
+        day = human_date(date.fromisoformat(shipped_on)) if shipped_on else ""
+        title = _("Parcel sent to ASM on %(day)s") % {"day": day}
     else:
         title = event.kind.replace("_", " ").capitalize()
     return TimelineEntry(
@@ -189,3 +221,17 @@ def sign_in_customer(*, order_number: str, email: str) -> User | None:
         .distinct()
         .first()
     )
+
+
+def warranty_open_until(claim: Claim, *, today: date) -> date | None:
+    """After a return was refused or sent back: the last day the customer may still file a warranty claim
+    for the item (W1, today's terms), or None when that is not open to them."""
+    if claim.kind != ClaimKind.RETURN or not is_refused(claim):
+        return None
+    if claim.order_line.claims.filter(REFUSED_CLAIMS, kind=ClaimKind.WARRANTY).exists():
+        return None
+    order = claim.order_line.order
+    verdict = warranty_period(
+        purchased_on=order.purchased_on, delivered_on=order.delivered_on, today=today, terms=current_terms()
+    )
+    return verdict.last_day if verdict.eligible else None

@@ -37,8 +37,10 @@ from claims.portal.selectors import (
     customer_claim,
     customer_line_standing,
     orders_page,
+    warranty_open_until,
 )
 from claims.portal.sign_in import customer_for_token, request_sign_in_link, spend_sign_in_token
+from claims.selectors import claim_destination, ship_by
 from claims.services import answer_info_request, cancel_claim, mark_shipped, submit_claim
 from policies.eligibility import (
     Declaration,
@@ -224,6 +226,10 @@ def _file_claim(request: HttpRequest, *, line_id: int, kind: ClaimKind) -> HttpR
     if standing.open_claim is not None:
         messages.info(request, _("This item already has an open claim; here it is."))
         return _to_claim(standing.open_claim)
+    refused = standing.refused.get(kind)
+    if refused is not None:
+        messages.info(request, _("A claim of this kind was already decided for this item; here is why."))
+        return _to_claim(refused)
     form_class = ReturnForm if kind == ClaimKind.RETURN else WarrantyForm
     carried_over = request.method == "POST" and "carry_over" in request.POST
     if request.method == "POST" and not carried_over:
@@ -316,7 +322,6 @@ def _render_claim(
     status: int = 200,
 ) -> HttpResponse:
     page = claim_page(claim)
-    terms = Terms.from_snapshot(claim.policy_terms)
     awaiting_parcel = claim.status == Status.APPROVED and claim.shipped_on is None
     return render(
         request,
@@ -324,9 +329,9 @@ def _render_claim(
         {
             "page": page,
             "claim": claim,
-            "destination": terms.warehouse_address
-            if claim.kind == ClaimKind.RETURN
-            else terms.warranty_center_address,
+            "destination": claim_destination(claim),
+            "ship_by": ship_by(claim),
+            "warranty_open_until": warranty_open_until(claim, today=timezone.localdate()),
             "ship_form": ship_form or (MarkShippedForm() if awaiting_parcel else None),
             "answer_form": answer_form
             or (

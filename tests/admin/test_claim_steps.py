@@ -9,6 +9,7 @@ from django.urls import reverse
 from claims.lifecycle import Status
 from claims.models import Claim, ClaimEvent, ClaimKind, Message, Outcome
 from claims.services import InspectionFindings, record_inspection
+from policies.models import PolicyTerms
 from policies.reasons import DefectCategory, ReturnReason, ShippingPayer
 from tests.admin.conftest import order_line, signed_in
 from tests.factories import ALL_GOOD, OrderFactory, days_ago, make_claim
@@ -76,10 +77,13 @@ def test_request_info_sends_the_question(care):
 
 @pytest.mark.django_db
 def test_approve_shows_the_destination_and_keeps_the_policy_payer(care):
+    PolicyTerms.objects.update(warehouse_address="ASM Returns Warehouse\n12 Nguyen Hue, District 1")
     claim = make_claim(Status.SUBMITTED, reason=ReturnReason.CHANGED_MIND)
     client = signed_in(care)
     page = client.get(step_url(claim, "approve")).content.decode()
     assert "The customer ships to" in page
+    assert "12 Nguyen Hue, District 1" in page
+    assert "was never set" not in page
     assert 'value="customer" checked' in page.replace("\n", " ") or "checked" in page
 
     client.post(step_url(claim, "approve"), {"shipping_payer": "customer"})
@@ -87,6 +91,19 @@ def test_approve_shows_the_destination_and_keeps_the_policy_payer(care):
     assert claim.status == Status.APPROVED
     assert claim.shipping_payer == ShippingPayer.CUSTOMER
     assert claim.shipping_payer_note == ""
+
+
+@pytest.mark.django_db
+def test_approving_while_the_address_was_never_set_warns_care_and_the_home_page_too(care):
+    """RP3: the seeded placeholder is a loud warning for staff, never an address."""
+    claim = make_claim(Status.SUBMITTED, reason=ReturnReason.CHANGED_MIND)
+    client = signed_in(care)
+    page = client.get(step_url(claim, "approve")).content.decode()
+    assert "The warehouse address was never set." in page
+    assert "The customer ships to" not in page
+    home = client.get(reverse("admin:index")).content.decode()
+    assert "Customers cannot be told where to send their items" in home
+    assert "not set yet: the warehouse address, the warranty center address" in home
 
 
 @pytest.mark.django_db

@@ -29,6 +29,7 @@ from claims.services import (
     request_info,
     resolve_claim,
 )
+from policies.models import PolicyTerms
 from policies.reasons import DefectCategory, ShippingPayer
 from policies.terms import Terms
 from tests.background.celery_app import use_broker
@@ -127,6 +128,7 @@ def walk_every_email(customer: User, tag: str) -> dict[str, Claim]:
 
 @pytest.fixture
 def alice_and_bob() -> dict[str, Claim]:
+    PolicyTerms.objects.update(warehouse_address="ASM Returns Warehouse\n12 Nguyen Hue, District 1")
     alice = new_customer(email="alice@example.com", full_name="Alice Nguyen")
     bob = new_customer(email="bob@example.com", full_name="Bob Tran")
     claims = walk_every_email(alice, "Alice")
