@@ -677,14 +677,16 @@ def resolve_claim(
             "outcome": outcome,
             "outcome_note": note.strip(),
             "refund_amount": refund_amount if outcome == Outcome.REFUND else None,
-            "payment_reference": payment_reference.strip(),
+            "payment_reference": payment_reference.strip() if outcome == Outcome.REFUND else "",
             "shipping_reimbursement": shipping_reimbursement,
             "closed_at": timezone.now(),
         },
         note=note.strip(),
         data={
             "outcome": outcome,
-            "refund_amount": str(refund_amount) if refund_amount is not None else None,
+            "refund_amount": str(refund_amount)
+            if refund_amount is not None and outcome == Outcome.REFUND
+            else None,
             "shipping_reimbursement": str(shipping_reimbursement)
             if shipping_reimbursement is not None
             else None,

@@ -193,6 +193,19 @@ class ResolveForm(ClaimStepForm):
         help_text=gettext_lazy("Required when the item is returned to the customer: say why (RP5, W4, W5)."),
     )
 
+    # The fields that apply only to some outcomes: a refund's amount and reference; the shipping
+    # reimbursement (R6) to any outcome but sending the item back (RP5).
+    APPLIES_TO: dict[str, tuple[str, ...]] = {
+        "refund_amount": (Outcome.REFUND,),
+        "payment_reference": (Outcome.REFUND,),
+        "shipping_reimbursement": (Outcome.REFUND, Outcome.REPLACEMENT, Outcome.REPAIR),
+    }
+    IGNORED_VALUES: dict[str, Any] = {
+        "refund_amount": None,
+        "payment_reference": "",
+        "shipping_reimbursement": None,
+    }
+
     def __init__(self, *args: Any, claim: Claim, **kwargs: Any) -> None:
         super().__init__(*args, claim=claim, **kwargs)
         allowed = OUTCOMES_BY_KIND[claim.kind]
@@ -207,6 +220,20 @@ class ResolveForm(ClaimStepForm):
             del self.fields["payment_reference"]
         if not asm_owes_shipping_to_customer(claim):
             del self.fields["shipping_reimbursement"]
+        # static/admin-extra/resolve-form.js hides (and empties) a field while the outcome chosen is not one
+        # it applies to; ``clean`` ignores it whatever was posted.
+        for name, outcomes in self.APPLIES_TO.items():
+            if name in self.fields:
+                self.fields[name].widget.attrs["data-applies-to"] = " ".join(outcomes)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        outcome = cleaned.get("outcome")
+        for name, outcomes in self.APPLIES_TO.items():
+            if name in self.fields and outcome not in outcomes:
+                cleaned[name] = self.IGNORED_VALUES[name]
+                self.errors.pop(name, None)
+        return cleaned
 
     def perform(self, *, actor: User) -> str:
         data = self.cleaned_data

@@ -218,6 +218,28 @@ def test_shipping_is_reimbursed_when_inspection_confirms_asm_owed_it(care):
 
 
 @pytest.mark.django_db
+def test_returning_the_item_ignores_the_refund_fields_it_does_not_use(care):
+    """RP5: "Returned to the customer" refunds nothing, whatever the form still held."""
+    claim = make_claim(Status.INSPECTED)
+    client = signed_in(care)
+    page = client.get(step_url(claim, "resolve")).content.decode()
+    assert 'data-applies-to="refund"' in page  # hidden by resolve-form.js for other outcomes
+    client.post(
+        step_url(claim, "resolve"),
+        {
+            "outcome": "returned_to_customer",
+            "note": "The box was opened and used.",
+            "refund_amount": "not a number",
+            "payment_reference": "PAY-99",
+        },
+    )
+    claim.refresh_from_db()
+    assert claim.status == Status.RESOLVED
+    assert (claim.refund_amount, claim.payment_reference) == (None, "")
+    assert claim.events.get(kind=Status.RESOLVED).data["refund_amount"] is None
+
+
+@pytest.mark.django_db
 def test_returning_the_item_needs_the_reason(care):
     claim = make_claim(Status.INSPECTED)
     client = signed_in(care)
