@@ -331,6 +331,7 @@ def _render_claim(
             "claim": claim,
             "destination": claim_destination(claim),
             "ship_by": ship_by(claim),
+            "today": timezone.localdate(),
             "warranty_open_until": warranty_open_until(claim, today=timezone.localdate()),
             "ship_form": ship_form or (MarkShippedForm() if awaiting_parcel else None),
             "answer_form": answer_form

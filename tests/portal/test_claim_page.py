@@ -66,6 +66,7 @@ def test_an_address_never_set_is_not_shown_and_the_customer_waits_for_it(signed_
     text = signed_in.get(detail_url(claim)).content.decode()
     assert "set the real address" not in text
     assert "We will email you the address" in text
+    assert "Send the item to ASM's warehouse:" not in text
     approved = render_email(Notification.objects.get(claim=claim, template_key="approved"))
     assert "set the real address" not in approved.text + approved.html
     assert "we will email you the address" in approved.text
@@ -233,3 +234,15 @@ def test_a_second_question_is_the_one_shown(signed_in, claim_of):
     request_info(claim=claim, actor=new_staff(), question="And the receipt, please?")
     response = signed_in.get(detail_url(claim))
     assert response.context["page"].latest_question.body == "And the receipt, please?"
+
+
+def test_a_claim_past_its_dates_says_it_is_late_instead_of_promising_the_past(signed_in, claim_of):
+    """RP4: the page never promises a day that has gone by."""
+    claim = claim_of(Status.RECEIVED)
+    today = timezone.localdate()
+    Claim.objects.filter(pk=claim.pk).update(target_on=today - timedelta(days=1), deadline_on=today)
+    text = signed_in.get(detail_url(claim)).content.decode()
+    assert "it is taking a little longer" in text
+    assert "We aim to" not in text
+    Claim.objects.filter(pk=claim.pk).update(deadline_on=today - timedelta(days=1))
+    assert "We are late: we promised" in signed_in.get(detail_url(claim)).content.decode()
