@@ -160,7 +160,7 @@ def test_a_dropped_model_is_returned_with_the_reason_and_the_evidence(journey, b
     expect(phone.locator(".outcome")).to_contain_text("Outcome: Returned to the customer")
     expect(phone.locator(".outcome")).to_contain_text(reason)
     findings = phone.locator(".inspection-findings")
-    expect(findings).to_contain_text("not dropped, hit or stored improperly (W4)")
+    expect(findings).to_contain_text("not dropped, hit or stored improperly")  # W4
     expect(findings).to_contain_text("consistent with a drop")
     expect(phone.get_by_role("img", name="Photo impact-marks.jpg")).to_be_visible()
     photo = ClaimPhoto.objects.get(claim=claim, stage=ClaimPhoto.Stage.INSPECTION)
