@@ -6,6 +6,7 @@ The customer's claim page shows each step.
 import pytest
 from django.test import Client
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from claims.lifecycle import Status
 from claims.models import Claim
@@ -103,3 +104,24 @@ def test_a_return_from_approval_to_refund(browser, live_server):
         warehouse,
         care,
     ]
+
+
+@pytest.mark.browser
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_the_resolve_form_hides_the_refund_while_the_item_is_returned(browser, live_server):
+    """RP5: "Returned to the customer" hides (and empties) the refund fields; "Refund" brings them back."""
+    ensure_roles()
+    staff("Care staff", email="care-resolve@asm.example")
+    claim = make_claim(Status.INSPECTED)
+    care = staff_page(browser, live_server, "care-resolve@asm.example")
+    care.goto(f"{live_server.url}{reverse('admin:claims_claim_step', args=[claim.pk, 'resolve'])}")
+    amount = care.locator('input[name="refund_amount"]')
+    initial = amount.input_value()
+    assert initial
+    care.get_by_label("Returned to the customer").check()
+    expect(amount).to_be_hidden()
+    expect(care.locator('input[name="payment_reference"]')).to_be_hidden()
+    care.get_by_label("Refund", exact=True).check()
+    expect(amount).to_be_visible()
+    expect(amount).to_have_value(initial)
