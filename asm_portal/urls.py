@@ -1,9 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from claims.admin.warehouse import back_office_home
 from claims.portal.views import claim_photo
 
 urlpatterns = [
+    # The admin's home, before the admin's own: the warehouse lands on its page.
+    path("admin/", admin.site.admin_view(back_office_home)),
     path("admin/", admin.site.urls),
     # Claim photos, for their customer and for staff alike (access checked in the view).
     path("photos/<int:photo_id>/", claim_photo, name="claim_photo"),

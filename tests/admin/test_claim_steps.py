@@ -425,3 +425,16 @@ def test_filing_with_photos_over_the_request_pixel_budget_stores_nothing(care):
     assert "too large to process at once" in response.content.decode()
     assert not ClaimPhoto.objects.exists()
     assert not Claim.objects.filter(order_line=line).exists()
+
+
+@pytest.mark.django_db
+def test_the_warehouse_lands_on_its_page_and_care_on_the_home_page(care, warehouse):
+    """Warehouse staff have one page: the admin's home sends them to it, with nothing contradictory."""
+    landed = signed_in(warehouse).get(reverse("admin:index"))
+    assert landed.status_code == 302
+    assert landed["Location"] == reverse("admin:claims_claim_warehouse")
+    home = signed_in(care).get(reverse("admin:index")).content.decode()
+    assert "Claims waiting for care" in home
+    assert "You don’t have permission" not in home
+    assert "ASM Care back office" in home
+    assert "Django administration" not in home
