@@ -220,11 +220,13 @@ class ResolveForm(ClaimStepForm):
             del self.fields["payment_reference"]
         if not asm_owes_shipping_to_customer(claim):
             del self.fields["shipping_reimbursement"]
-        # static/admin-extra/resolve-form.js hides (and empties) a field while the outcome chosen is not one
+        # static/admin-extra/follow-choice.js hides (and empties) a field while the outcome chosen is not one
         # it applies to; ``clean`` ignores it whatever was posted.
         for name, outcomes in self.APPLIES_TO.items():
             if name in self.fields:
-                self.fields[name].widget.attrs["data-applies-to"] = " ".join(outcomes)
+                self.fields[name].widget.attrs.update(
+                    {"data-applies-with": "outcome", "data-applies-to": " ".join(outcomes)}
+                )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -399,6 +401,14 @@ class FileClaimForm(forms.Form):
                 label=f"{capfirst(point.summary)} ({point.clause})", required=False
             )
         self.fields["photos"] = photos
+        # What applies to one kind only: shown with it (static/admin-extra/follow-choice.js), read with it.
+        kind_fields = {
+            "return_reason": ClaimKind.RETURN,
+            "defect_category": ClaimKind.WARRANTY,
+            **{point.name: point.kind for point in DECLARATION_POINTS},
+        }
+        for name, kind in kind_fields.items():
+            self.fields[name].widget.attrs.update({"data-applies-with": "kind", "data-applies-to": kind})
 
     def perform(self, *, actor: User) -> Claim:
         data = self.cleaned_data
@@ -408,7 +418,7 @@ class FileClaimForm(forms.Form):
             kind=kind,
             quantity=data["quantity"],
             description=data["description"],
-            declaration=declaration_from(data),
+            declaration=declaration_from({point.name: data[point.name] for point in points_for(kind)}),
             return_reason=ReturnReason(data["return_reason"])
             if kind == ClaimKind.RETURN and data["return_reason"]
             else None,

@@ -126,3 +126,22 @@ def test_the_resolve_form_hides_the_refund_while_the_item_is_returned(browser, l
     care.get_by_label("Refund", exact=True).check()
     expect(amount).to_be_visible()
     expect(amount).to_have_value(initial)
+
+
+@pytest.mark.browser
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_filing_for_a_customer_shows_what_the_kind_chosen_needs(browser, live_server):
+    """A return asks for a reason and R2–R4; a warranty claim for a defect category and W4–W5."""
+    ensure_roles()
+    staff("Care staff", email="care-filing@asm.example")
+    line = make_claim(Status.SUBMITTED).order_line
+    care = staff_page(browser, live_server, "care-filing@asm.example")
+    care.goto(f"{live_server.url}{reverse('admin:claims_claim_add')}?order={line.order.number}")
+    care.get_by_role("radio", name="Warranty").check()
+    expect(care.locator('select[name="return_reason"]')).to_be_hidden()
+    expect(care.locator('input[name="intact_unused_packaged"]')).to_be_hidden()
+    expect(care.locator('input[name="not_dropped_or_mishandled"]')).to_be_visible()
+    care.get_by_role("radio", name="Return").check()
+    expect(care.locator('select[name="defect_category"]')).to_be_hidden()
+    expect(care.locator('input[name="intact_unused_packaged"]')).to_be_visible()

@@ -223,7 +223,7 @@ def test_returning_the_item_ignores_the_refund_fields_it_does_not_use(care):
     claim = make_claim(Status.INSPECTED)
     client = signed_in(care)
     page = client.get(step_url(claim, "resolve")).content.decode()
-    assert 'data-applies-to="refund"' in page  # hidden by resolve-form.js for other outcomes
+    assert 'data-applies-to="refund"' in page  # hidden by follow-choice.js for other outcomes
     client.post(
         step_url(claim, "resolve"),
         {
@@ -342,10 +342,15 @@ def test_care_files_a_claim_for_a_customer_who_phoned(care):
             "intact_unused_packaged": "on",
             "no_user_damage": "on",
             "all_accessories_included": "on",
+            # A warranty statement and category left from another choice of kind: ignored for a return.
+            "not_dropped_or_mishandled": "on",
+            "defect_category": "other",
         },
     )
+    assert 'data-applies-with="kind" data-applies-to="warranty"' in page  # hidden for a return
     claim = Claim.objects.get(order_line=line)
     assert response.status_code == 302
+    assert (claim.declared_not_dropped_or_mishandled, claim.defect_category) == (False, "")
     assert claim.filed_by == care
     event = claim.events.get(kind=Status.SUBMITTED)
     assert event.actor == care
