@@ -1,11 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from claims.admin.warehouse import back_office_home
 from claims.languages import set_language
 from claims.portal.views import claim_photo
 from shop_api.api import api as shop_api
 
 urlpatterns = [
+    # The admin's home, before the admin's own: the warehouse lands on its page.
+    path("admin/", admin.site.admin_view(back_office_home)),
     path("admin/", admin.site.urls),
     path("api/v1/", shop_api.urls),
     # The language switcher's form, on the portal's pages and the admin's alike.

@@ -38,7 +38,7 @@ from claims.services import (
     submit_claim,
 )
 from policies.calendar import BusinessCalendar, load_business_calendar
-from policies.eligibility import Declaration
+from policies.declaration import Declaration
 from policies.reasons import DefectCategory, ReturnReason
 
 

@@ -23,19 +23,12 @@ from sesame.utils import get_query_string
 from claims.languages import is_supported, language_of
 from claims.models import Claim, ClaimKind, Notification, User
 from claims.portal.selectors import sign_in_customer
+from claims.selectors import claim_destination
+from policies.declaration import POINTS_BY_CLAUSE
 from policies.reasons import ShippingPayer
 from policies.terms import Terms, current_terms
 
 SIGN_IN_LINK = "sign_in_link"
-
-# The declaration a mismatch found at inspection contradicts, by clause.
-DECLARATION_FIELDS = {
-    "R2": "declared_intact_unused_packaged",
-    "R3": "declared_no_user_damage",
-    "R4": "declared_all_accessories_included",
-    "W4": "declared_not_dropped_or_mishandled",
-    "W5": "declared_no_third_party_repair",
-}
 
 
 class NothingToSend(Exception):
@@ -63,22 +56,12 @@ def claim_admin_url(claim: Claim) -> str:
     return f"{settings.ASM_SITE_URL}{reverse('admin:claims_claim_change', args=[claim.pk])}"
 
 
-def destination_address(claim: Claim, terms: Terms) -> str:
-    """Where the parcel goes (RP3, WP3): the warehouse for a return, the warranty center otherwise."""
-    return terms.warehouse_address if claim.kind == ClaimKind.RETURN else terms.warranty_center_address
-
-
 def _recorded_facts(recorded: dict[str, Any]) -> dict[str, Any]:
     # Services record dates as ISO strings under keys ending in "_on"; templates format dates.
     return {
         key: date.fromisoformat(value) if key.endswith("_on") and isinstance(value, str) else value
         for key, value in recorded.items()
     }
-
-
-def _declared_point(clause: str) -> str:
-    # The field's label names the clause, e.g. "no damage by the user (R3)".
-    return str(getattr(Claim._meta.get_field(DECLARATION_FIELDS[clause]), "verbose_name", clause))
 
 
 def _claim_context(claim: Claim, recorded: dict[str, Any]) -> dict[str, Any]:
@@ -92,11 +75,12 @@ def _claim_context(claim: Claim, recorded: dict[str, Any]) -> dict[str, Any]:
         "terms": terms,
         "claim_url": claim_url(claim),
         "admin_url": claim_admin_url(claim),
-        "destination": destination_address(claim, terms),
+        "destination": claim_destination(claim),
+        # The statements an inspection found untrue, in words (customers are not told clause codes).
         "mismatches": [
-            _declared_point(clause)
+            str(POINTS_BY_CLAUSE[clause].summary)
             for clause in recorded.get("mismatches", [])
-            if clause in DECLARATION_FIELDS
+            if clause in POINTS_BY_CLAUSE
         ],
     }
     if claim.reject_reason:

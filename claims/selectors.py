@@ -9,15 +9,34 @@ from django.utils import timezone
 
 from claims.lifecycle import CLOCK_STATUSES, OPEN_STATUSES, Status
 from claims.models import OPEN_STATUS_VALUES, Claim, ClaimKind, OrderLine, Outcome
-from policies.eligibility import Declaration, Verdict, return_eligibility, warranty_eligibility
+from policies.declaration import declaration_of
+from policies.eligibility import Verdict, return_eligibility, warranty_eligibility
 from policies.reasons import ReturnReason
-from policies.terms import Terms
+from policies.terms import Terms, current_terms
 
 # A claim covers its items while open, and once resolved unless the items went
 # back to the customer (RP5): those may still be claimed, e.g. under warranty.
 COVERING_CLAIMS = Q(status__in=OPEN_STATUS_VALUES) | (
     Q(status=Status.RESOLVED) & ~Q(outcome=Outcome.RETURNED_TO_CUSTOMER)
 )
+
+# A claim decided against the customer: refused at review, or its item sent back after inspection (RP5).
+# The customer is not offered a claim of the same kind for the same item again (staff may file one);
+# the other kind stays open, e.g. a warranty claim after a refused return.
+REFUSED_CLAIMS = Q(status=Status.REJECTED) | (
+    Q(status=Status.RESOLVED) & Q(outcome=Outcome.RETURNED_TO_CUSTOMER)
+)
+
+
+def is_refused(claim: Claim) -> bool:
+    """``REFUSED_CLAIMS`` for a claim in hand."""
+    return claim.status == Status.REJECTED or (
+        claim.status == Status.RESOLVED and claim.outcome == Outcome.RETURNED_TO_CUSTOMER
+    )
+
+
+def refused_before(order_line: OrderLine, kind: str) -> bool:
+    return order_line.claims.filter(REFUSED_CLAIMS, kind=kind).exists()
 
 
 def claimable_quantity(order_line: OrderLine) -> int:
@@ -26,18 +45,29 @@ def claimable_quantity(order_line: OrderLine) -> int:
     return max(order_line.quantity - covered, 0)
 
 
+def claim_destination(claim: Claim) -> str:
+    """Where the customer sends the item (RP3, WP3): the address in the claim's terms, or, if it was never
+    set when the claim was filed, the one set since; empty while neither is set."""
+    return Terms.from_snapshot(claim.policy_terms).destination(claim.kind) or current_terms().destination(
+        claim.kind
+    )
+
+
+def ship_by(claim: Claim) -> date | None:
+    """The last day to send an approved claim's item before it expires (``ship_expiry_days`` after
+    approval, as the deadline sweep counts)."""
+    if claim.approved_at is None:
+        return None
+    terms = Terms.from_snapshot(claim.policy_terms)
+    return timezone.localdate(claim.approved_at + timedelta(days=terms.ship_expiry_days))
+
+
 def eligibility_as_filed(claim: Claim) -> Verdict:
     """The verdict on the claim as filed: its own terms snapshot, judged on its filing date."""
     order = claim.order_line.order
     terms = Terms.from_snapshot(claim.policy_terms)
     filed_on = timezone.localdate(claim.submitted_at)
-    declaration = Declaration(
-        intact_unused_packaged=claim.declared_intact_unused_packaged,
-        no_user_damage=claim.declared_no_user_damage,
-        all_accessories_included=claim.declared_all_accessories_included,
-        not_dropped_or_mishandled=claim.declared_not_dropped_or_mishandled,
-        no_third_party_repair=claim.declared_no_third_party_repair,
-    )
+    declaration = declaration_of(claim)
     if claim.kind == ClaimKind.RETURN:
         return return_eligibility(
             delivered_on=order.delivered_on,
@@ -47,7 +77,11 @@ def eligibility_as_filed(claim: Claim) -> Verdict:
             declaration=declaration,
         )
     return warranty_eligibility(
-        purchased_on=order.purchased_on, today=filed_on, terms=terms, declaration=declaration
+        purchased_on=order.purchased_on,
+        delivered_on=order.delivered_on,
+        today=filed_on,
+        terms=terms,
+        declaration=declaration,
     )
 
 

@@ -38,11 +38,11 @@ from claims.models import (
     User,
 )
 from claims.outbox import record_notification
-from claims.selectors import claimable_quantity
+from claims.selectors import claim_destination, claimable_quantity, refused_before
 from policies.calendar import load_business_calendar
 from policies.dates import promised_dates
+from policies.declaration import Declaration, contradicted_clauses, declaration_of, declared_columns
 from policies.eligibility import (
-    Declaration,
     return_eligibility,
     return_requires_photos,
     warranty_eligibility,
@@ -221,7 +221,11 @@ def check_claim_request(
                 field_errors={"defect_category": _("Choose a defect category.")},
             )
         verdict = warranty_eligibility(
-            purchased_on=order.purchased_on, today=today, terms=terms, declaration=request.declaration
+            purchased_on=order.purchased_on,
+            delivered_on=order.delivered_on,
+            today=today,
+            terms=terms,
+            declaration=request.declaration,
         )
         if photo_count == 0:
             errors["photos"] = _("Add at least one photo of the defect (WP2).")
@@ -253,12 +257,15 @@ def submit_claim(
         raise ClaimError(_("One of the photos belongs elsewhere; upload it again."))
     if Claim.objects.filter(order_line=line, status__in=OPEN_STATUS_VALUES).exists():
         raise NotEligible(_("This item already has an open claim; follow it on its page."))
+    if not actor.is_staff and refused_before(line, request.kind):
+        raise NotEligible(
+            _("A claim of this kind was already refused for this item; contact ASM care if you disagree.")
+        )
 
     terms = current_terms()
     today = today or timezone.localdate()
     request = replace(request, order_line=line)
     payer = check_claim_request(request, photo_count=len(photos), today=today, terms=terms)
-    declaration = request.declaration
     try:
         with transaction.atomic():
             claim = Claim.objects.create(
@@ -268,11 +275,7 @@ def submit_claim(
                 return_reason=request.return_reason or "",
                 defect_category=request.defect_category or "",
                 description=request.description.strip(),
-                declared_intact_unused_packaged=declaration.intact_unused_packaged,
-                declared_no_user_damage=declaration.no_user_damage,
-                declared_all_accessories_included=declaration.all_accessories_included,
-                declared_not_dropped_or_mishandled=declaration.not_dropped_or_mishandled,
-                declared_no_third_party_repair=declaration.no_third_party_repair,
+                **declared_columns(request.declaration),
                 shipping_payer=payer,
                 policy_terms=terms.as_snapshot(),
                 filed_by=actor if actor.is_staff else None,
@@ -374,7 +377,6 @@ def approve_claim(
     with the claim's as it stands on the locked row.
     """
     _require(actor, permissions.REVIEW)
-    terms = _terms_of(claim)
     payer = ShippingPayer(shipping_payer or claim.shipping_payer)
 
     def reason_for_an_override(locked: Claim) -> None:
@@ -385,7 +387,7 @@ def approve_claim(
             )
 
     overridden = bool(payer_override_reason.strip()) and payer != claim.shipping_payer
-    destination = terms.warehouse_address if claim.kind == ClaimKind.RETURN else terms.warranty_center_address
+    destination = claim_destination(claim)
     changes: dict[str, Any] = {"approved_at": timezone.now(), "shipping_payer": payer}
     if overridden:
         changes["shipping_payer_note"] = payer_override_reason.strip()
@@ -566,14 +568,7 @@ class InspectionFindings:
 
 def declaration_mismatches(claim: Claim, findings: InspectionFindings) -> list[str]:
     """The points where the inspection contradicts what the customer declared."""
-    checks = [
-        ("R2", claim.declared_intact_unused_packaged, findings.found_intact_unused_packaged),
-        ("R3", claim.declared_no_user_damage, findings.found_no_user_damage),
-        ("R4", claim.declared_all_accessories_included, findings.found_all_accessories_included),
-        ("W4", claim.declared_not_dropped_or_mishandled, not findings.signs_of_user_damage),
-        ("W5", claim.declared_no_third_party_repair, not findings.signs_of_third_party_repair),
-    ]
-    return [clause for clause, declared, found in checks if declared and not found]
+    return contradicted_clauses(claim.kind, declaration_of(claim), findings)
 
 
 @transaction.atomic
@@ -679,14 +674,16 @@ def resolve_claim(
             "outcome": outcome,
             "outcome_note": note.strip(),
             "refund_amount": refund_amount if outcome == Outcome.REFUND else None,
-            "payment_reference": payment_reference.strip(),
+            "payment_reference": payment_reference.strip() if outcome == Outcome.REFUND else "",
             "shipping_reimbursement": shipping_reimbursement,
             "closed_at": timezone.now(),
         },
         note=note.strip(),
         data={
             "outcome": outcome,
-            "refund_amount": str(refund_amount) if refund_amount is not None else None,
+            "refund_amount": str(refund_amount)
+            if refund_amount is not None and outcome == Outcome.REFUND
+            else None,
             "shipping_reimbursement": str(shipping_reimbursement)
             if shipping_reimbursement is not None
             else None,

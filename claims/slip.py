@@ -13,13 +13,12 @@ built-in fonts have no Vietnamese letters, and ASM's addresses are Vietnamese.
 
 import functools
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from enum import StrEnum
 from io import BytesIO
 from pathlib import Path
 
 from django.http import Http404, HttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode import createBarcodeDrawing
@@ -31,11 +30,10 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from claims.emails import destination_address
 from claims.lifecycle import Status
 from claims.models import Claim, ClaimKind, Notification
+from claims.selectors import claim_destination, ship_by
 from policies.reasons import ShippingPayer
-from policies.terms import Terms
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 REGULAR = "DejaVuSans"
@@ -74,15 +72,7 @@ def has_slip(claim: Claim) -> bool:
     return claim.status in SLIP_STATUSES and bool(claim.rma_number)
 
 
-def ship_by(claim: Claim, terms: Terms) -> date | None:
-    """The last day to send the parcel: the claim expires unshipped after it (claims.deadlines)."""
-    if claim.approved_at is None:
-        return None
-    return timezone.localdate(claim.approved_at + timedelta(days=terms.ship_expiry_days))
-
-
 def slip_facts(claim: Claim) -> SlipFacts:
-    terms = Terms.from_snapshot(claim.policy_terms)
     customer = claim.order_line.order.customer
     return SlipFacts(
         rma_number=str(claim.rma_number),
@@ -92,9 +82,9 @@ def slip_facts(claim: Claim) -> SlipFacts:
         quantity=claim.quantity,
         order_number=claim.order_line.order.number,
         sender=customer.full_name or customer.email,
-        destination=destination_address(claim, terms).strip(),
+        destination=claim_destination(claim).strip(),
         asm_pays_shipping=claim.shipping_payer == ShippingPayer.ASM,
-        ship_by=ship_by(claim, terms),
+        ship_by=ship_by(claim),
     )
 
 

@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from policies.dates import return_window_ends_on, warranty_ends_on
+from policies.declaration import Declaration
 from policies.reasons import LATE_RETURN_WARRANTY_CATEGORY, RETURN_RULES, ReturnReason
 from policies.terms import Terms
 
@@ -18,17 +19,6 @@ from policies.terms import Terms
 def human_date(day: date) -> str:
     """The day as pages and emails write it in the active language (DATE_FORMAT)."""
     return date_format(day)
-
-
-@dataclass(frozen=True)
-class Declaration:
-    """What the customer states about the item (R2–R4 for returns, W4–W5 for warranty)."""
-
-    intact_unused_packaged: bool = False  # R2
-    no_user_damage: bool = False  # R3
-    all_accessories_included: bool = False  # R4
-    not_dropped_or_mishandled: bool = False  # W4
-    no_third_party_repair: bool = False  # W5
 
 
 @dataclass(frozen=True)
@@ -114,8 +104,14 @@ def return_eligibility(
     return window
 
 
-def warranty_period(*, purchased_on: date, today: date, terms: Terms) -> Verdict:
-    """W1: ``warranty_months`` calendar months from purchase, the last day inclusive."""
+def warranty_period(*, purchased_on: date, delivered_on: date | None, today: date, terms: Terms) -> Verdict:
+    """W1: ``warranty_months`` calendar months from purchase, the last day inclusive; an item not yet
+    delivered cannot be claimed under warranty (there is nothing to send back)."""
+    if delivered_on is None:
+        return Verdict(
+            eligible=False,
+            reason=_("This order has not been delivered yet: a warranty claim can be filed once it arrives."),
+        )
     last_day = warranty_ends_on(purchased_on, months=terms.warranty_months)
     if today > last_day:
         return Verdict(
@@ -134,10 +130,10 @@ def warranty_period(*, purchased_on: date, today: date, terms: Terms) -> Verdict
 
 
 def warranty_eligibility(
-    *, purchased_on: date, today: date, terms: Terms, declaration: Declaration
+    *, purchased_on: date, delivered_on: date | None, today: date, terms: Terms, declaration: Declaration
 ) -> Verdict:
     """W1 and the exclusions the customer must rule out: W4 (user damage) and W5 (third-party repair)."""
-    period = warranty_period(purchased_on=purchased_on, today=today, terms=terms)
+    period = warranty_period(purchased_on=purchased_on, delivered_on=delivered_on, today=today, terms=terms)
     if not period.eligible:
         return period
     problems: dict[str, str] = {}

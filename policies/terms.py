@@ -4,8 +4,16 @@ from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from django.core.cache import cache
+from django.utils.translation import gettext_lazy as _
 
 from policies.models import CURRENT_TERMS_CACHE_KEY, CURRENT_TERMS_CACHE_SECONDS, PolicyTerms
+
+# The seeded addresses (policies/migrations/0002) say this until a care manager sets the real ones.
+UNSET_ADDRESS_MARK = "set the real address"
+
+
+def address_is_set(address: str) -> bool:
+    return bool(address.strip()) and UNSET_ADDRESS_MARK not in address
 
 
 @dataclass(frozen=True)
@@ -25,6 +33,20 @@ class Terms:
     contact_email: str = ""
     contact_phone: str = ""
     contact_hours: str = ""
+
+    def destination(self, kind: str) -> str:
+        """Where a claim of this kind is sent (RP3, WP3): the warehouse for a return, the warranty center
+        otherwise; empty while that address was never set (a placeholder is never shown to customers)."""
+        address = self.warehouse_address if kind == "return" else self.warranty_center_address
+        return address if address_is_set(address) else ""
+
+    def unset_addresses(self) -> list[str]:
+        """The names of the addresses still waiting for a care manager to set them."""
+        names = {
+            "warehouse_address": _("the warehouse address"),
+            "warranty_center_address": _("the warranty center address"),
+        }
+        return [str(label) for name, label in names.items() if not address_is_set(getattr(self, name))]
 
     def as_snapshot(self) -> dict[str, Any]:
         return asdict(self)

@@ -54,7 +54,9 @@
       };
     });
     var summary = form.querySelector(".reason-summary");
-    var fields = ["intact_unused_packaged", "no_user_damage", "all_accessories_included"];
+    var fields = Array.prototype.map.call(form.querySelectorAll("[data-hint-for]"), function (hint) {
+      return hint.dataset.hintFor;
+    });
 
     function update(touched) {
       var chosen = form.querySelector('input[name="return_reason"]:checked');

@@ -265,13 +265,11 @@ class ClaimAdmin(CheckedInputAdmin, WarehousePages, SlipDownloads, DashboardPage
             return queryset.filter(order_line__order__customer__email=normalize_email(term)), False
         return super().get_search_results(request, queryset, search_term)
 
-    @admin.display(description=gettext_lazy("customer"), ordering="order_line__order__customer__email")
-    def customer(self, claim: Claim) -> str:
-        return claim.order_line.order.customer.email
-
-    @admin.display(description=gettext_lazy("product"))
-    def product(self, claim: Claim) -> str:
-        return claim.order_line.product.name
+    @admin.display(
+        description=gettext_lazy("item and customer"), ordering="order_line__order__customer__email"
+    )
+    def item(self, claim: Claim) -> str:
+        return f"{claim.order_line.product.name} · {claim.order_line.order.customer.email}"
 
     @admin.display(description=gettext_lazy("age"), ordering="submitted_at")
     def age(self, claim: Claim) -> str:

@@ -15,6 +15,7 @@ from django.utils.safestring import SafeString
 from claims.lifecycle import CLOCK_STATUSES, OPEN_STATUSES
 from claims.models import Claim, Inspection, User
 from claims.selectors import eligibility_as_filed
+from policies.declaration import points_for
 from policies.models import PolicyTerms
 from policies.terms import Terms
 
@@ -46,43 +47,28 @@ def staff_member(request: HttpRequest) -> User:
 
 @dataclass(frozen=True)
 class ChecklistPoint:
-    """One statement of the declaration (R2–R4, W4, W5) and, once inspected, what was found."""
+    """One statement of the declaration that applies to the claim's kind and, once inspected, whether
+    it held."""
 
     clause: str
     label: str
     declared: bool
-    found: bool | None
+    holds: bool | None
     differs: bool
 
 
-CHECKLIST = [
-    # clause, declared field, inspection field, whether the finding confirms the statement when true
-    ("R2", "declared_intact_unused_packaged", "found_intact_unused_packaged", True),
-    ("R3", "declared_no_user_damage", "found_no_user_damage", True),
-    ("R4", "declared_all_accessories_included", "found_all_accessories_included", True),
-    ("W4", "declared_not_dropped_or_mishandled", "signs_of_user_damage", False),
-    ("W5", "declared_no_third_party_repair", "signs_of_third_party_repair", False),
-]
-
-
 def checklist(claim: Claim, inspection: Inspection | None) -> list[ChecklistPoint]:
-    points = []
     mismatches = set(inspection.mismatches) if inspection else set()
-    for clause, declared_field, found_field, confirms_when_true in CHECKLIST:
-        found = None
-        if inspection is not None:
-            value = getattr(inspection, found_field)
-            found = value if confirms_when_true else not value
-        points.append(
-            ChecklistPoint(
-                clause=clause,
-                label=field_label(Claim, declared_field),
-                declared=getattr(claim, declared_field),
-                found=found,
-                differs=clause in mismatches,
-            )
+    return [
+        ChecklistPoint(
+            clause=point.clause,
+            label=str(point.summary),
+            declared=getattr(claim, point.declared_column),
+            holds=point.holds(getattr(inspection, point.finding_column)) if inspection else None,
+            differs=point.clause in mismatches,
         )
-    return points
+        for point in points_for(claim.kind)
+    ]
 
 
 def inspection_of(claim: Claim) -> Inspection | None:

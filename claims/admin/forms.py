@@ -12,13 +12,13 @@ from typing import Any, cast
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from claims.admin.display import field_label
 from claims.models import Claim, ClaimKind, ClaimPhoto, Inspection, OrderLine, Outcome, RejectReason, User
 from claims.photos import ACCEPT_ATTRIBUTE, PhotoRejected, check_request_pixels, store_photo
-from claims.selectors import claimable_quantity, eligibility_as_filed
+from claims.selectors import claim_destination, claimable_quantity, eligibility_as_filed
 from claims.services import (
     MAX_PHOTOS_PER_CLAIM,
     OUTCOMES_BY_KIND,
@@ -33,9 +33,8 @@ from claims.services import (
     resolve_claim,
     submit_claim,
 )
-from policies.eligibility import Declaration
+from policies.declaration import DECLARATION_POINTS, declaration_from, points_for
 from policies.reasons import DefectCategory, ReturnReason, ShippingPayer
-from policies.terms import Terms
 
 
 class MultiplePhotoInput(forms.ClearableFileInput):
@@ -97,6 +96,7 @@ class RequestInfoForm(ClaimStepForm):
 
 
 class ApproveForm(ClaimStepForm):
+    shows_destination = True
     shipping_payer = forms.ChoiceField(
         label=gettext_lazy("Shipping paid by (R6)"), choices=ShippingPayer.choices, widget=forms.RadioSelect
     )
@@ -117,11 +117,9 @@ class ApproveForm(ClaimStepForm):
 
     @property
     def destination(self) -> str:
-        """RP3 / WP3: returns go to the warehouse, warranty claims to the warranty center."""
-        terms = Terms.from_snapshot(self.claim.policy_terms)
-        return (
-            terms.warehouse_address if self.claim.kind == ClaimKind.RETURN else terms.warranty_center_address
-        )
+        """RP3 / WP3: returns go to the warehouse, warranty claims to the warranty center; empty while
+        that address was never set."""
+        return claim_destination(self.claim)
 
     def perform(self, *, actor: User) -> str:
         approve_claim(
@@ -195,6 +193,19 @@ class ResolveForm(ClaimStepForm):
         help_text=gettext_lazy("Required when the item is returned to the customer: say why (RP5, W4, W5)."),
     )
 
+    # The fields that apply only to some outcomes: a refund's amount and reference; the shipping
+    # reimbursement (R6) to any outcome but sending the item back (RP5).
+    APPLIES_TO: dict[str, tuple[str, ...]] = {
+        "refund_amount": (Outcome.REFUND,),
+        "payment_reference": (Outcome.REFUND,),
+        "shipping_reimbursement": (Outcome.REFUND, Outcome.REPLACEMENT, Outcome.REPAIR),
+    }
+    IGNORED_VALUES: dict[str, Any] = {
+        "refund_amount": None,
+        "payment_reference": "",
+        "shipping_reimbursement": None,
+    }
+
     def __init__(self, *args: Any, claim: Claim, **kwargs: Any) -> None:
         super().__init__(*args, claim=claim, **kwargs)
         allowed = OUTCOMES_BY_KIND[claim.kind]
@@ -209,6 +220,22 @@ class ResolveForm(ClaimStepForm):
             del self.fields["payment_reference"]
         if not asm_owes_shipping_to_customer(claim):
             del self.fields["shipping_reimbursement"]
+        # static/admin-extra/follow-choice.js hides (and empties) a field while the outcome chosen is not one
+        # it applies to; ``clean`` ignores it whatever was posted.
+        for name, outcomes in self.APPLIES_TO.items():
+            if name in self.fields:
+                self.fields[name].widget.attrs.update(
+                    {"data-applies-with": "outcome", "data-applies-to": " ".join(outcomes)}
+                )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        outcome = cleaned.get("outcome")
+        for name, outcomes in self.APPLIES_TO.items():
+            if name in self.fields and outcome not in outcomes:
+                cleaned[name] = self.IGNORED_VALUES[name]
+                self.errors.pop(name, None)
+        return cleaned
 
     def perform(self, *, actor: User) -> str:
         data = self.cleaned_data
@@ -261,7 +288,7 @@ class ReceiveForm(ClaimStepForm):
 
 @dataclass(frozen=True)
 class ChecklistRow:
-    """One point of the declaration beside what the inspection found."""
+    """One point of the declaration beside the tick box that says it holds."""
 
     clause: str
     declared_label: str
@@ -270,19 +297,9 @@ class ChecklistRow:
 
 
 class InspectionForm(ClaimStepForm):
-    found_intact_unused_packaged = forms.BooleanField(
-        label=gettext_lazy("Intact, unused, in original packaging"), required=False
-    )
-    found_no_user_damage = forms.BooleanField(label=gettext_lazy("No damage by the user"), required=False)
-    found_all_accessories_included = forms.BooleanField(
-        label=gettext_lazy("All accessories, documents and gifts"), required=False
-    )
-    signs_of_user_damage = forms.BooleanField(
-        label=gettext_lazy("Signs of dropping, impact or improper storage"), required=False
-    )
-    signs_of_third_party_repair = forms.BooleanField(
-        label=gettext_lazy("Signs of third-party repair"), required=False
-    )
+    """The checklist has the points of the claim's kind only, and a tick always means "holds as
+    declared"; the defect and shipping damage ticks below it mean "found"."""
+
     defect_confirmed = forms.BooleanField(
         label=gettext_lazy("Manufacturing defect confirmed"), required=False
     )
@@ -294,35 +311,38 @@ class InspectionForm(ClaimStepForm):
     )
     photos = PhotosField(label=gettext_lazy("Photos"))
 
+    def __init__(self, *args: Any, claim: Claim, **kwargs: Any) -> None:
+        super().__init__(*args, claim=claim, **kwargs)
+        self.points = points_for(claim.kind)
+        for point in self.points:
+            self.fields[point.check_field] = forms.BooleanField(label=point.check, required=False)
+
     def checklist(self) -> Iterator[ChecklistRow]:
-        """R2–R4, W4, W5: each statement the customer made, and the inspector's finding beside it."""
-        claim = self.claim
-        rows = [
-            ("R2", "declared_intact_unused_packaged", "found_intact_unused_packaged"),
-            ("R3", "declared_no_user_damage", "found_no_user_damage"),
-            ("R4", "declared_all_accessories_included", "found_all_accessories_included"),
-            ("W4", "declared_not_dropped_or_mishandled", "signs_of_user_damage"),
-            ("W5", "declared_no_third_party_repair", "signs_of_third_party_repair"),
-        ]
-        for clause, declared_field, found_field in rows:
+        """Each statement of the claim's kind (R2–R4 or W4–W5), and the inspector's tick beside it."""
+        for point in self.points:
             yield ChecklistRow(
-                clause=clause,
-                declared_label=field_label(Claim, declared_field),
-                declared=getattr(claim, declared_field),
-                found=self[found_field],
+                clause=point.clause,
+                declared_label=str(point.summary),
+                declared=getattr(self.claim, point.declared_column),
+                found=self[point.check_field],
             )
 
-    def perform(self, *, actor: User) -> str:
+    def findings(self) -> InspectionFindings:
+        """The inspection's columns; those of the other kind's points are not checked, and left false."""
         data = self.cleaned_data
-        findings = InspectionFindings(
-            found_intact_unused_packaged=data["found_intact_unused_packaged"],
-            found_no_user_damage=data["found_no_user_damage"],
-            found_all_accessories_included=data["found_all_accessories_included"],
-            signs_of_user_damage=data["signs_of_user_damage"],
-            signs_of_third_party_repair=data["signs_of_third_party_repair"],
+        columns = {point.finding_column: False for point in DECLARATION_POINTS}
+        columns.update(
+            {point.finding_column: point.finding(bool(data.get(point.check_field))) for point in self.points}
+        )
+        return InspectionFindings(
+            **columns,
             defect_confirmed=data["defect_confirmed"],
             shipping_damage_confirmed=data["shipping_damage_confirmed"],
         )
+
+    def perform(self, *, actor: User) -> str:
+        data = self.cleaned_data
+        findings = self.findings()
         photos = store_photos(owner=actor, uploads=data["photos"], stage=ClaimPhoto.Stage.INSPECTION)
         claim = record_inspection(
             claim=self.claim, actor=actor, findings=findings, notes=data["notes"], photos=photos
@@ -353,7 +373,7 @@ class OrderLineField(forms.ModelChoiceField[OrderLine]):
 
 
 class FileClaimForm(forms.Form):
-    """What the customer said on the phone or by email; field names follow ``Declaration``."""
+    """What the customer said on the phone or by email; the declaration's boxes are the table's points."""
 
     order_line = OrderLineField(label=gettext_lazy("Item"), queryset=OrderLine.objects.none())
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=ClaimKind.choices, widget=forms.RadioSelect)
@@ -369,25 +389,26 @@ class FileClaimForm(forms.Form):
     description = forms.CharField(
         label=gettext_lazy("What the customer said"), widget=forms.Textarea(attrs={"rows": 5})
     )
-    intact_unused_packaged = forms.BooleanField(
-        label=gettext_lazy("Intact, unused, in original packaging (R2)"), required=False
-    )
-    no_user_damage = forms.BooleanField(label=gettext_lazy("No damage by the user (R3)"), required=False)
-    all_accessories_included = forms.BooleanField(
-        label=gettext_lazy("All accessories, documents and gifts included (R4)"), required=False
-    )
-    not_dropped_or_mishandled = forms.BooleanField(
-        label=gettext_lazy("Not dropped, hit or stored improperly (W4)"), required=False
-    )
-    no_third_party_repair = forms.BooleanField(
-        label=gettext_lazy("Not repaired by a third party (W5)"), required=False
-    )
     photos = PhotosField(label=gettext_lazy("Photos the customer sent"))
 
     def __init__(self, *args: Any, order_lines: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         line_field = cast(OrderLineField, self.fields["order_line"])
         line_field.queryset = order_lines
+        photos = self.fields.pop("photos")
+        for point in DECLARATION_POINTS:
+            self.fields[point.name] = forms.BooleanField(
+                label=f"{capfirst(point.summary)} ({point.clause})", required=False
+            )
+        self.fields["photos"] = photos
+        # What applies to one kind only: shown with it (static/admin-extra/follow-choice.js), read with it.
+        kind_fields = {
+            "return_reason": ClaimKind.RETURN,
+            "defect_category": ClaimKind.WARRANTY,
+            **{point.name: point.kind for point in DECLARATION_POINTS},
+        }
+        for name, kind in kind_fields.items():
+            self.fields[name].widget.attrs.update({"data-applies-with": "kind", "data-applies-to": kind})
 
     def perform(self, *, actor: User) -> Claim:
         data = self.cleaned_data
@@ -397,13 +418,7 @@ class FileClaimForm(forms.Form):
             kind=kind,
             quantity=data["quantity"],
             description=data["description"],
-            declaration=Declaration(
-                intact_unused_packaged=data["intact_unused_packaged"],
-                no_user_damage=data["no_user_damage"],
-                all_accessories_included=data["all_accessories_included"],
-                not_dropped_or_mishandled=data["not_dropped_or_mishandled"],
-                no_third_party_repair=data["no_third_party_repair"],
-            ),
+            declaration=declaration_from({point.name: data[point.name] for point in points_for(kind)}),
             return_reason=ReturnReason(data["return_reason"])
             if kind == ClaimKind.RETURN and data["return_reason"]
             else None,

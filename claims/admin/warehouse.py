@@ -62,6 +62,17 @@ def already_received(claim: Claim) -> str:
     }
 
 
+def back_office_home(request: HttpRequest) -> HttpResponse:
+    """The admin's home page; staff whose only page is the warehouse's (no model to list) land on it."""
+    user = request.user
+    warehouse_only = (user.has_perm(RECEIVE) or user.has_perm(INSPECT)) and not admin.site.get_app_list(
+        request
+    )
+    if warehouse_only:
+        return redirect("admin:claims_claim_warehouse")
+    return admin.site.index(request)
+
+
 class WarehousePages(admin.ModelAdmin[Claim]):
     def has_warehouse_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(RECEIVE) or request.user.has_perm(INSPECT)

@@ -5,7 +5,7 @@ Only the fields listed here are read from a request, so extra posted fields
 """
 
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
@@ -26,7 +26,8 @@ from claims.photos import (
     store_photo,
 )
 from claims.services import MAX_PHOTOS_PER_CLAIM, ClaimRequest
-from policies.eligibility import Declaration, return_eligibility, warranty_period
+from policies.declaration import declaration_from, points_for
+from policies.eligibility import return_eligibility, warranty_period
 from policies.reasons import LATE_RETURN_WARRANTY_CATEGORY, DefectCategory, ReturnReason
 from policies.terms import Terms
 
@@ -85,7 +86,7 @@ class SignInForm(PortalForm):
     order_number = forms.CharField(
         label=gettext_lazy("Order number"),
         max_length=64,
-        help_text=gettext_lazy("As printed on your order confirmation, e.g. ASM100245."),
+        help_text=gettext_lazy("As printed on your order confirmation, e.g. ASM-1001."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
     email = forms.EmailField(
@@ -187,16 +188,6 @@ class ClaimPhotosForm(PortalForm):
         return uploads
 
 
-def _declaration(cleaned_data: dict[str, Any]) -> Declaration:
-    return Declaration(
-        intact_unused_packaged=bool(cleaned_data.get("intact_unused_packaged")),
-        no_user_damage=bool(cleaned_data.get("no_user_damage")),
-        all_accessories_included=bool(cleaned_data.get("all_accessories_included")),
-        not_dropped_or_mishandled=bool(cleaned_data.get("not_dropped_or_mishandled")),
-        no_third_party_repair=bool(cleaned_data.get("no_third_party_repair")),
-    )
-
-
 def _quantity_field(line: OrderLine) -> forms.IntegerField:
     return forms.IntegerField(
         label=gettext_lazy("How many"),
@@ -216,30 +207,34 @@ def _description_field(help_text: str) -> forms.CharField:
     )
 
 
-class ReturnForm(ClaimPhotosForm):
+class DeclarationForm(ClaimPhotosForm):
+    """A claim form with the tick boxes of the declaration points of its kind, in the customer's words."""
+
+    kind: ClassVar[str]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for point in points_for(self.kind):
+            self.fields[point.name] = forms.BooleanField(label=point.statement, required=False)
+
+    def declaration_fields(self) -> list[forms.BoundField]:
+        return [self[point.name] for point in points_for(self.kind)]
+
+
+class ReturnForm(DeclarationForm):
     """A return (R1–R4, RP2): the declaration each reason requires comes from the reason table."""
+
+    kind = ClaimKind.RETURN
 
     return_reason = forms.ChoiceField(
         label=gettext_lazy("Why are you returning it?"),
         choices=ReturnReason.choices,
         widget=forms.RadioSelect,
     )
-    intact_unused_packaged = forms.BooleanField(
-        label=gettext_lazy("The item is intact, unused and in its original packaging (R2)."),
-        required=False,
-    )
-    no_user_damage = forms.BooleanField(
-        label=gettext_lazy("It was not damaged by use or by accident (R3)."), required=False
-    )
-    all_accessories_included = forms.BooleanField(
-        label=gettext_lazy("All accessories, documents and gifts are included (R4)."), required=False
-    )
     field_order = [
         "return_reason",
         "quantity",
-        "intact_unused_packaged",
-        "no_user_damage",
-        "all_accessories_included",
+        *(point.name for point in points_for(ClaimKind.RETURN)),
         "description",
         "new_photos",
     ]
@@ -259,7 +254,7 @@ class ReturnForm(ClaimPhotosForm):
             kind=ClaimKind.RETURN,
             quantity=self.cleaned_data["quantity"],
             description=self.cleaned_data["description"],
-            declaration=_declaration(self.cleaned_data),
+            declaration=declaration_from(self.cleaned_data),
             return_reason=ReturnReason(self.cleaned_data["return_reason"]),
         )
 
@@ -274,36 +269,32 @@ class ReturnForm(ClaimPhotosForm):
             today=today,
             terms=terms,
             reason=ReturnReason(reason),
-            declaration=_declaration(self.cleaned_data),
+            declaration=declaration_from(self.cleaned_data),
         )
-        covered = warranty_period(purchased_on=order.purchased_on, today=today, terms=terms).eligible
+        covered = warranty_period(
+            purchased_on=order.purchased_on, delivered_on=order.delivered_on, today=today, terms=terms
+        ).eligible
         if verdict.offer_warranty and covered:
             return LATE_RETURN_WARRANTY_CATEGORY[ReturnReason(reason)]
         return None
 
 
-class WarrantyForm(ClaimPhotosForm):
+class WarrantyForm(DeclarationForm):
     """A warranty claim (W1–W5, WP2): category, description, at least one photo, the W4/W5 statement."""
+
+    kind = ClaimKind.WARRANTY
 
     defect_category = forms.ChoiceField(
         label=gettext_lazy("What is the defect?"),
         choices=DefectCategory.choices,
         widget=forms.RadioSelect,
     )
-    not_dropped_or_mishandled = forms.BooleanField(
-        label=gettext_lazy("The model was not dropped, hit hard or stored improperly (W4)."),
-        required=False,
-    )
-    no_third_party_repair = forms.BooleanField(
-        label=gettext_lazy("It was not repaired by anyone other than ASM (W5)."), required=False
-    )
     field_order = [
         "defect_category",
         "quantity",
         "description",
         "new_photos",
-        "not_dropped_or_mishandled",
-        "no_third_party_repair",
+        *(point.name for point in points_for(ClaimKind.WARRANTY)),
     ]
 
     def __init__(self, *args: Any, line: OrderLine, **kwargs: Any) -> None:
@@ -321,7 +312,7 @@ class WarrantyForm(ClaimPhotosForm):
             kind=ClaimKind.WARRANTY,
             quantity=self.cleaned_data["quantity"],
             description=self.cleaned_data["description"],
-            declaration=_declaration(self.cleaned_data),
+            declaration=declaration_from(self.cleaned_data),
             defect_category=DefectCategory(self.cleaned_data["defect_category"]),
         )
 

@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db.models import BooleanField, Case, Prefetch, QuerySet, When
@@ -10,10 +10,20 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from claims.lifecycle import ClaimEventKind
-from claims.models import Claim, ClaimEvent, ClaimPhoto, Message, Order, OrderLine, User, normalize_email
-from claims.selectors import COVERING_CLAIMS
+from claims.models import (
+    Claim,
+    ClaimEvent,
+    ClaimKind,
+    ClaimPhoto,
+    Message,
+    Order,
+    OrderLine,
+    User,
+    normalize_email,
+)
+from claims.selectors import COVERING_CLAIMS, REFUSED_CLAIMS, is_refused
 from policies.eligibility import Verdict, return_window, warranty_period
-from policies.terms import Terms
+from policies.terms import Terms, current_terms
 
 
 @dataclass(frozen=True)
@@ -25,6 +35,8 @@ class LineStanding:
     warranty_verdict: Verdict
     open_claim: Claim | None
     claimable_quantity: int
+    # The claims of each kind decided against the customer for this line (``REFUSED_CLAIMS``), newest first.
+    refused: dict[str, Claim] = field(default_factory=dict)
 
     @property
     def can_file(self) -> bool:
@@ -32,11 +44,19 @@ class LineStanding:
 
     @property
     def can_return(self) -> bool:
-        return self.can_file and self.return_verdict.eligible
+        return self.can_file and self.return_verdict.eligible and ClaimKind.RETURN not in self.refused
 
     @property
     def can_claim_warranty(self) -> bool:
-        return self.can_file and self.warranty_verdict.eligible
+        return self.can_file and self.warranty_verdict.eligible and ClaimKind.WARRANTY not in self.refused
+
+    @property
+    def refused_return(self) -> Claim | None:
+        return self.refused.get(ClaimKind.RETURN)
+
+    @property
+    def refused_warranty(self) -> Claim | None:
+        return self.refused.get(ClaimKind.WARRANTY)
 
 
 @dataclass(frozen=True)
@@ -56,20 +76,30 @@ def customer_claims(customer: User) -> QuerySet[Claim]:
 
 
 def line_standing(line: OrderLine, *, today: date, terms: Terms) -> LineStanding:
-    """``line`` must come with its covering claims prefetched as ``covering_claims``."""
+    """``line`` must come with its covering and refused claims prefetched as ``covering_claims`` and
+    ``refused_claims``."""
     covering: list[Claim] = line.covering_claims  # type: ignore[attr-defined]
+    refused: list[Claim] = line.refused_claims  # type: ignore[attr-defined]
     return LineStanding(
         line=line,
         return_verdict=return_window(delivered_on=line.order.delivered_on, today=today, terms=terms),
-        warranty_verdict=warranty_period(purchased_on=line.order.purchased_on, today=today, terms=terms),
+        warranty_verdict=warranty_period(
+            purchased_on=line.order.purchased_on,
+            delivered_on=line.order.delivered_on,
+            today=today,
+            terms=terms,
+        ),
         open_claim=next((claim for claim in covering if claim.is_open), None),
         claimable_quantity=max(line.quantity - sum(claim.quantity for claim in covering), 0),
+        # Oldest first, so the newest of each kind is kept.
+        refused={claim.kind: claim for claim in sorted(refused, key=lambda claim: claim.pk)},
     )
 
 
 def _with_covering_claims(lines: QuerySet[OrderLine]) -> QuerySet[OrderLine]:
     return lines.prefetch_related(
-        Prefetch("claims", queryset=Claim.objects.filter(COVERING_CLAIMS), to_attr="covering_claims")
+        Prefetch("claims", queryset=Claim.objects.filter(COVERING_CLAIMS), to_attr="covering_claims"),
+        Prefetch("claims", queryset=Claim.objects.filter(REFUSED_CLAIMS), to_attr="refused_claims"),
     )
 
 
@@ -97,17 +127,22 @@ def orders_page(*, customer: User, today: date, terms: Terms) -> OrdersPage:
         .select_related(None)
         .only("rma_number", "kind", "status", "quantity", "order_line")
         .annotate(
-            covers_items=Case(When(COVERING_CLAIMS, then=True), default=False, output_field=BooleanField())
+            covers_items=Case(When(COVERING_CLAIMS, then=True), default=False, output_field=BooleanField()),
+            refused=Case(When(REFUSED_CLAIMS, then=True), default=False, output_field=BooleanField()),
         )
     )
     covering: dict[int, list[Claim]] = defaultdict(list)
+    refused: dict[int, list[Claim]] = defaultdict(list)
     for claim in claims:
         claim.order_line = lines_by_id[claim.order_line_id]
         if claim.covers_items:
             covering[claim.order_line_id].append(claim)
+        if claim.refused:
+            refused[claim.order_line_id].append(claim)
     orders: list[OrderStanding] = []
     for line in lines:
         line.covering_claims = covering[line.pk]  # type: ignore[attr-defined]
+        line.refused_claims = refused[line.pk]  # type: ignore[attr-defined]
         if not orders or orders[-1].order.pk != line.order_id:
             orders.append(OrderStanding(order=line.order, lines=[]))
         orders[-1].lines.append(line_standing(line, today=today, terms=terms))
@@ -187,3 +222,17 @@ def sign_in_customer(*, order_number: str, email: str) -> User | None:
         .distinct()
         .first()
     )
+
+
+def warranty_open_until(claim: Claim, *, today: date) -> date | None:
+    """After a return was refused or sent back: the last day the customer may still file a warranty claim
+    for the item (W1, today's terms), or None when that is not open to them."""
+    if claim.kind != ClaimKind.RETURN or not is_refused(claim):
+        return None
+    if claim.order_line.claims.filter(REFUSED_CLAIMS, kind=ClaimKind.WARRANTY).exists():
+        return None
+    order = claim.order_line.order
+    verdict = warranty_period(
+        purchased_on=order.purchased_on, delivered_on=order.delivered_on, today=today, terms=current_terms()
+    )
+    return verdict.last_day if verdict.eligible else None

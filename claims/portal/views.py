@@ -38,8 +38,10 @@ from claims.portal.selectors import (
     customer_claim,
     customer_line_standing,
     orders_page,
+    warranty_open_until,
 )
 from claims.portal.sign_in import customer_for_token, request_sign_in_link, spend_sign_in_token
+from claims.selectors import claim_destination, ship_by
 from claims.services import answer_info_request, cancel_claim, mark_shipped, submit_claim
 from claims.slip import has_slip, slip_response
 from policies.eligibility import (
@@ -228,6 +230,10 @@ def _file_claim(request: HttpRequest, *, line_id: int, kind: ClaimKind) -> HttpR
     if standing.open_claim is not None:
         messages.info(request, _("This item already has an open claim; here it is."))
         return _to_claim(standing.open_claim)
+    refused = standing.refused.get(kind)
+    if refused is not None:
+        messages.info(request, _("A claim of this kind was already decided for this item; here is why."))
+        return _to_claim(refused)
     form_class = ReturnForm if kind == ClaimKind.RETURN else WarrantyForm
     carried_over = request.method == "POST" and "carry_over" in request.POST
     if request.method == "POST" and not carried_over:
@@ -271,7 +277,11 @@ def _file_claim(request: HttpRequest, *, line_id: int, kind: ClaimKind) -> HttpR
             context["warranty_category"] = form.warranty_offer(today=today, terms=terms)
     else:
         context["declaration_problems"] = warranty_eligibility(
-            purchased_on=standing.line.order.purchased_on, today=today, terms=terms, declaration=Declaration()
+            purchased_on=standing.line.order.purchased_on,
+            delivered_on=standing.line.order.delivered_on,
+            today=today,
+            terms=terms,
+            declaration=Declaration(),
         ).problems
         context["payers"] = [(category, WARRANTY_PAYERS[category]) for category in DefectCategory]
     return render(request, f"portal/file_{kind}.html", context)
@@ -316,7 +326,6 @@ def _render_claim(
     status: int = 200,
 ) -> HttpResponse:
     page = claim_page(claim)
-    terms = Terms.from_snapshot(claim.policy_terms)
     awaiting_parcel = claim.status == Status.APPROVED and claim.shipped_on is None
     return render(
         request,
@@ -324,9 +333,10 @@ def _render_claim(
         {
             "page": page,
             "claim": claim,
-            "destination": terms.warehouse_address
-            if claim.kind == ClaimKind.RETURN
-            else terms.warranty_center_address,
+            "destination": claim_destination(claim),
+            "ship_by": ship_by(claim),
+            "today": timezone.localdate(),
+            "warranty_open_until": warranty_open_until(claim, today=timezone.localdate()),
             "ship_form": ship_form or (MarkShippedForm() if awaiting_parcel else None),
             "answer_form": answer_form
             or (

@@ -6,6 +6,7 @@ The customer's claim page shows each step.
 import pytest
 from django.test import Client
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from claims.lifecycle import Status
 from claims.models import Claim
@@ -27,7 +28,8 @@ def staff_page(browser, live_server, email: str):
     page.fill("#id_username", email)
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
-    page.wait_for_url(f"{live_server.url}{reverse('admin:index')}")
+    # Signed in: the home page, or the warehouse page for the warehouse.
+    page.wait_for_url(lambda url: "/login/" not in url)
     return page
 
 
@@ -103,3 +105,43 @@ def test_a_return_from_approval_to_refund(browser, live_server):
         warehouse,
         care,
     ]
+
+
+@pytest.mark.browser
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_the_resolve_form_hides_the_refund_while_the_item_is_returned(browser, live_server):
+    """RP5: "Returned to the customer" hides (and empties) the refund fields; "Refund" brings them back."""
+    ensure_roles()
+    staff("Care staff", email="care-resolve@asm.example")
+    claim = make_claim(Status.INSPECTED)
+    care = staff_page(browser, live_server, "care-resolve@asm.example")
+    care.goto(f"{live_server.url}{reverse('admin:claims_claim_step', args=[claim.pk, 'resolve'])}")
+    amount = care.locator('input[name="refund_amount"]')
+    initial = amount.input_value()
+    assert initial
+    care.get_by_label("Returned to the customer").check()
+    expect(amount).to_be_hidden()
+    expect(care.locator('input[name="payment_reference"]')).to_be_hidden()
+    care.get_by_label("Refund", exact=True).check()
+    expect(amount).to_be_visible()
+    expect(amount).to_have_value(initial)
+
+
+@pytest.mark.browser
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_filing_for_a_customer_shows_what_the_kind_chosen_needs(browser, live_server):
+    """A return asks for a reason and R2–R4; a warranty claim for a defect category and W4–W5."""
+    ensure_roles()
+    staff("Care staff", email="care-filing@asm.example")
+    line = make_claim(Status.SUBMITTED).order_line
+    care = staff_page(browser, live_server, "care-filing@asm.example")
+    care.goto(f"{live_server.url}{reverse('admin:claims_claim_add')}?order={line.order.number}")
+    care.get_by_role("radio", name="Warranty").check()
+    expect(care.locator('select[name="return_reason"]')).to_be_hidden()
+    expect(care.locator('input[name="intact_unused_packaged"]')).to_be_hidden()
+    expect(care.locator('input[name="not_dropped_or_mishandled"]')).to_be_visible()
+    care.get_by_role("radio", name="Return").check()
+    expect(care.locator('select[name="defect_category"]')).to_be_hidden()
+    expect(care.locator('input[name="intact_unused_packaged"]')).to_be_visible()

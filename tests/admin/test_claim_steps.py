@@ -9,6 +9,7 @@ from django.urls import reverse
 from claims.lifecycle import Status
 from claims.models import Claim, ClaimEvent, ClaimKind, Message, Outcome
 from claims.services import InspectionFindings, record_inspection
+from policies.models import PolicyTerms
 from policies.reasons import DefectCategory, ReturnReason, ShippingPayer
 from tests.admin.conftest import order_line, signed_in, staff
 from tests.factories import ALL_GOOD, OrderFactory, days_ago, make_claim
@@ -76,10 +77,13 @@ def test_request_info_sends_the_question(care):
 
 @pytest.mark.django_db
 def test_approve_shows_the_destination_and_keeps_the_policy_payer(care):
+    PolicyTerms.objects.update(warehouse_address="ASM Returns Warehouse\n12 Nguyen Hue, District 1")
     claim = make_claim(Status.SUBMITTED, reason=ReturnReason.CHANGED_MIND)
     client = signed_in(care)
     page = client.get(step_url(claim, "approve")).content.decode()
     assert "The customer ships to" in page
+    assert "12 Nguyen Hue, District 1" in page
+    assert "was never set" not in page
     assert 'value="customer" checked' in page.replace("\n", " ") or "checked" in page
 
     client.post(step_url(claim, "approve"), {"shipping_payer": "customer"})
@@ -87,6 +91,19 @@ def test_approve_shows_the_destination_and_keeps_the_policy_payer(care):
     assert claim.status == Status.APPROVED
     assert claim.shipping_payer == ShippingPayer.CUSTOMER
     assert claim.shipping_payer_note == ""
+
+
+@pytest.mark.django_db
+def test_approving_while_the_address_was_never_set_warns_care_and_the_home_page_too(care):
+    """RP3: the seeded placeholder is a loud warning for staff, never an address."""
+    claim = make_claim(Status.SUBMITTED, reason=ReturnReason.CHANGED_MIND)
+    client = signed_in(care)
+    page = client.get(step_url(claim, "approve")).content.decode()
+    assert "The warehouse address was never set." in page
+    assert "The customer ships to" not in page
+    home = client.get(reverse("admin:index")).content.decode()
+    assert "Customers cannot be told where to send their items" in home
+    assert "not set yet: the warehouse address, the warranty center address" in home
 
 
 @pytest.mark.django_db
@@ -201,6 +218,28 @@ def test_shipping_is_reimbursed_when_inspection_confirms_asm_owed_it(care):
 
 
 @pytest.mark.django_db
+def test_returning_the_item_ignores_the_refund_fields_it_does_not_use(care):
+    """RP5: "Returned to the customer" refunds nothing, whatever the form still held."""
+    claim = make_claim(Status.INSPECTED)
+    client = signed_in(care)
+    page = client.get(step_url(claim, "resolve")).content.decode()
+    assert 'data-applies-to="refund"' in page  # hidden by follow-choice.js for other outcomes
+    client.post(
+        step_url(claim, "resolve"),
+        {
+            "outcome": "returned_to_customer",
+            "note": "The box was opened and used.",
+            "refund_amount": "not a number",
+            "payment_reference": "PAY-99",
+        },
+    )
+    claim.refresh_from_db()
+    assert claim.status == Status.RESOLVED
+    assert (claim.refund_amount, claim.payment_reference) == (None, "")
+    assert claim.events.get(kind=Status.RESOLVED).data["refund_amount"] is None
+
+
+@pytest.mark.django_db
 def test_returning_the_item_needs_the_reason(care):
     claim = make_claim(Status.INSPECTED)
     client = signed_in(care)
@@ -303,10 +342,15 @@ def test_care_files_a_claim_for_a_customer_who_phoned(care):
             "intact_unused_packaged": "on",
             "no_user_damage": "on",
             "all_accessories_included": "on",
+            # A warranty statement and category left from another choice of kind: ignored for a return.
+            "not_dropped_or_mishandled": "on",
+            "defect_category": "other",
         },
     )
+    assert 'data-applies-with="kind" data-applies-to="warranty"' in page  # hidden for a return
     claim = Claim.objects.get(order_line=line)
     assert response.status_code == 302
+    assert (claim.declared_not_dropped_or_mishandled, claim.defect_category) == (False, "")
     assert claim.filed_by == care
     event = claim.events.get(kind=Status.SUBMITTED)
     assert event.actor == care
@@ -386,3 +430,16 @@ def test_filing_with_photos_over_the_request_pixel_budget_stores_nothing(care):
     assert "too large to process at once" in response.content.decode()
     assert not ClaimPhoto.objects.exists()
     assert not Claim.objects.filter(order_line=line).exists()
+
+
+@pytest.mark.django_db
+def test_the_warehouse_lands_on_its_page_and_care_on_the_home_page(care, warehouse):
+    """Warehouse staff have one page: the admin's home sends them to it, with nothing contradictory."""
+    landed = signed_in(warehouse).get(reverse("admin:index"))
+    assert landed.status_code == 302
+    assert landed["Location"] == reverse("admin:claims_claim_warehouse")
+    home = signed_in(care).get(reverse("admin:index")).content.decode()
+    assert "Claims waiting for care" in home
+    assert "You don’t have permission" not in home
+    assert "ASM Care back office" in home
+    assert "Django administration" not in home

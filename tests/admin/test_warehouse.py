@@ -7,10 +7,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from claims.lifecycle import Status
-from claims.models import ClaimPhoto
+from claims.models import ClaimKind, ClaimPhoto
 from tests.admin.conftest import approved_on, signed_in
-from tests.factories import make_claim
-from tests.photos import jpeg_bytes
+from tests.factories import make_claim, new_line
+from tests.photos import jpeg_bytes, make_photo
 
 WAREHOUSE = reverse("admin:claims_claim_warehouse")
 
@@ -81,7 +81,10 @@ def test_inspection_matching_the_declaration(warehouse):
     claim = make_claim(Status.RECEIVED)
     client = signed_in(warehouse)
     page = client.get(claim_page(claim)).content.decode()
-    assert "What the customer declared, and what you find" in page
+    assert "What the customer declared: tick each point that holds" in page
+    # A return's checklist has the return's points only (R2–R4), each ticked when it holds.
+    assert 'name="found_intact_unused_packaged"' in page
+    assert "found_not_dropped_or_mishandled" not in page
     response = client.post(
         claim_page(claim),
         {
@@ -111,14 +114,13 @@ def test_a_mismatch_is_flagged_for_care(warehouse, care):
             "step": "inspect",
             "found_intact_unused_packaged": "on",
             "found_all_accessories_included": "on",
-            "signs_of_user_damage": "on",
         },
     )
     claim.refresh_from_db()
-    assert claim.inspection.mismatches == ["R3", "W4"]
+    assert claim.inspection.mismatches == ["R3"]
     care_page = signed_in(care).get(reverse("admin:claims_claim_change", args=[claim.pk])).content.decode()
     assert "Differs from the declaration:" in care_page
-    assert "R3, W4" in care_page
+    assert "R3" in care_page
     queue = signed_in(care).get(reverse("admin:claims_claim_changelist"), {"mismatch": "yes"})
     assert str(claim.rma_number) in queue.content.decode()
 
@@ -202,3 +204,21 @@ def test_after_the_inspection_the_desk_returns_to_the_scan(warehouse):
 
     assert response.status_code == 302
     assert response["Location"] == WAREHOUSE
+
+
+@pytest.mark.django_db
+def test_a_warranty_checklist_has_w4_and_w5_ticked_when_they_hold(warehouse):
+    """W4, W5: an unticked point is a finding against the declaration; R2–R4 are not asked."""
+    line = new_line()
+    claim = make_claim(
+        Status.RECEIVED, kind=ClaimKind.WARRANTY, line=line, photos=[make_photo(line.order.customer)]
+    )
+    client = signed_in(warehouse)
+    page = client.get(claim_page(claim)).content.decode()
+    assert "No sign of dropping, impact or improper storage" in page
+    assert "found_intact_unused_packaged" not in page
+    client.post(claim_page(claim), {"step": "inspect", "found_no_third_party_repair": "on"})
+    claim.refresh_from_db()
+    assert claim.inspection.mismatches == ["W4"]
+    assert claim.inspection.signs_of_user_damage is True
+    assert claim.inspection.signs_of_third_party_repair is False

@@ -29,6 +29,7 @@ from claims.services import (
     request_info,
     resolve_claim,
 )
+from policies.models import PolicyTerms
 from policies.reasons import DefectCategory, ShippingPayer
 from policies.terms import Terms
 from tests.background.celery_app import use_broker
@@ -127,6 +128,7 @@ def walk_every_email(customer: User, tag: str) -> dict[str, Claim]:
 
 @pytest.fixture
 def alice_and_bob() -> dict[str, Claim]:
+    PolicyTerms.objects.update(warehouse_address="ASM Returns Warehouse\n12 Nguyen Hue, District 1")
     alice = new_customer(email="alice@example.com", full_name="Alice Nguyen")
     bob = new_customer(email="bob@example.com", full_name="Bob Tran")
     claims = walk_every_email(alice, "Alice")
@@ -144,8 +146,8 @@ def facts(key: str, claim: Claim) -> list[str]:
         "info_requested": ["Alice: could you photograph the"],
         "approved": [rma, terms.warehouse_address.splitlines()[0], "yours to pay"],  # RP3, R6
         "shipped": ["Monday, 2 March 2026", "Alice Express", "Alice-TRACK-1"],
-        "received": ["Thursday, 5 March 2026", "Monday, 9 March 2026", "RP4"],
-        "inspected": ["intact, unused, in original packaging (R2)"],
+        "received": ["Thursday, 5 March 2026", "Monday, 9 March 2026", "within 3–5 business days"],  # RP4
+        "inspected": ["intact, unused and in its original packaging"],  # R2, worded without its code
         "resolved": ["1,250,000 ₫", "PAY-Alice"],
         "rejected": [str(RejectReason.USER_DAMAGE.label), "Alice: dented corner."],
         "cancelled": ["cancelled"],
@@ -263,7 +265,7 @@ def test_warranty_received_email_promises_the_wp4_dates():
         "received", kind=ClaimKind.WARRANTY, line=line, photos=[make_photo(line.order.customer)]
     )
     email = render_email(Notification.objects.get(claim=claim, template_key="received"))
-    assert "WP4: 7–10 business days" in email.text
+    assert "within 7–10 business days" in email.text  # WP4
     assert f"{claim.deadline_on:%-d %B %Y}" in email.text
 
 
@@ -305,3 +307,14 @@ def test_a_sign_in_request_that_matches_no_customer_renders_nothing(recipient, o
     )
     with pytest.raises(NothingToSend):
         render_email(notification)
+
+
+CLAUSE_CODE = re.compile(r"\b(?:RP|WP|R|W)[1-6]\b")
+
+
+@pytest.mark.parametrize("key", CUSTOMER_KEYS)
+def test_customer_emails_speak_without_clause_codes(alice_and_bob, key):
+    """Customers read "within 3–5 business days", never "RP4: ..." (the codes are for staff)."""
+    email = render_email(Notification.objects.get(claim=alice_and_bob[key], template_key=key))
+    for part in (email.subject, email.text, email.html):
+        assert not CLAUSE_CODE.search(part), f"{key}: {CLAUSE_CODE.search(part)!r}"

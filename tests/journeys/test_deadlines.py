@@ -84,7 +84,7 @@ def test_a_missed_rp4_deadline_alerts_the_managers_and_sends_the_customer_a_dela
     with time_machine.travel(morning_after, tick=True):
         manager = journey.staff_logs_in(MANAGER_EMAIL)
         manager.goto(reverse("admin:claims_claim_dashboard"))
-        expect(manager.locator(".asm-figure.asm-overdue")).to_have_text("1")
+        expect(manager.locator(".asm-overdue-card .asm-figure")).to_have_text("1")
         journey.shot(manager, "manager-dashboard-overdue")
         manager.goto(f"{reverse('admin:claims_claim_changelist')}?deadline=overdue")
         row = manager.locator("#result_list tbody tr", has_text=rma)

@@ -161,9 +161,18 @@ def test_an_undelivered_order_is_not_offered_the_warranty_path_instead():
     ],
 )
 def test_w1_twelve_months_from_purchase(purchased_on, today, eligible, reason):
-    verdict = warranty_period(purchased_on=purchased_on, today=today, terms=TERMS)
+    verdict = warranty_period(purchased_on=purchased_on, delivered_on=purchased_on, today=today, terms=TERMS)
 
     assert (verdict.eligible, verdict.reason) == (eligible, reason)
+
+
+def test_w1_an_order_not_yet_delivered_cannot_be_claimed_under_warranty():
+    verdict = warranty_period(
+        purchased_on=date(2026, 3, 1), delivered_on=None, today=date(2026, 3, 2), terms=TERMS
+    )
+
+    assert not verdict.eligible
+    assert "not been delivered yet" in verdict.reason
 
 
 @pytest.mark.parametrize(
@@ -177,7 +186,11 @@ def test_w1_twelve_months_from_purchase(purchased_on, today, eligible, reason):
 )
 def test_w4_w5_the_customer_must_rule_out_the_exclusions(declaration, problems):
     verdict = warranty_eligibility(
-        purchased_on=date(2025, 6, 1), today=date(2026, 3, 1), terms=TERMS, declaration=declaration
+        purchased_on=date(2025, 6, 1),
+        delivered_on=date(2025, 6, 3),
+        today=date(2026, 3, 1),
+        terms=TERMS,
+        declaration=declaration,
     )
 
     assert set(verdict.problems) == problems
@@ -186,7 +199,11 @@ def test_w4_w5_the_customer_must_rule_out_the_exclusions(declaration, problems):
 
 def test_w1_an_expired_warranty_is_refused_before_the_declaration_is_read():
     verdict = warranty_eligibility(
-        purchased_on=date(2024, 1, 1), today=date(2026, 3, 1), terms=TERMS, declaration=NOTHING
+        purchased_on=date(2024, 1, 1),
+        delivered_on=date(2024, 1, 3),
+        today=date(2026, 3, 1),
+        terms=TERMS,
+        declaration=NOTHING,
     )
 
     assert not verdict.eligible

@@ -4,6 +4,7 @@ file a return with a photo, answer care's question, cancel; file a warranty clai
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -205,3 +206,38 @@ def test_no_request_after_the_link_carries_its_token(phone, sent_emails, setting
     expect(phone.get_by_role("heading", name="My orders")).to_be_visible()
     assert len(referers) > 3  # the link, its styles and script, the POST, My orders and theirs
     assert [referer for referer in referers if token in referer or "sign-in/link" in referer] == []
+
+
+def tab_to(page, selector: str, limit: int = 80) -> None:
+    """Press Tab until the focus is on ``selector``: what a keyboard user does to reach it."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("selector => document.activeElement.matches(selector)", selector):
+            return
+    raise AssertionError(f"{selector} is not reachable with Tab")
+
+
+def test_file_a_return_with_the_keyboard_alone(phone, live_server, order, customer):
+    """From my orders to the filed claim: Tab, Space, arrows, typing and Enter only (WCAG 2.1.1)."""
+    client = Client()
+    client.force_login(customer)
+    phone.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    phone.goto("/orders/")
+    line = order.lines.get(product__name="Lighthouse diorama")
+    tab_to(phone, f'a[href$="/orders/lines/{line.pk}/return/"]')
+    phone.keyboard.press("Enter")
+    expect(phone.get_by_role("heading", name="Return Lighthouse diorama")).to_be_visible()
+    tab_to(phone, 'input[name="return_reason"]')
+    phone.keyboard.press("Space")  # the first reason: changed my mind
+    for name in ("intact_unused_packaged", "no_user_damage", "all_accessories_included"):
+        tab_to(phone, f'input[name="{name}"]')
+        phone.keyboard.press("Space")
+    tab_to(phone, 'textarea[name="description"]')
+    phone.keyboard.type("Too large for my shelf.")
+    tab_to(phone, 'button[value="submit"]:not(.visually-hidden)')
+    phone.keyboard.press("Enter")
+    expect(phone.locator(".claim-status")).to_have_text(str(Status.SUBMITTED.label))
+    claim = Claim.objects.get(order_line=line)
+    assert (claim.kind, claim.return_reason) == (ClaimKind.RETURN, "changed_mind")

@@ -6,9 +6,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from claims.emails import render_email
 from claims.lifecycle import Status
-from claims.models import Claim, ClaimEvent, ClaimPhoto, Message
-from claims.services import add_internal_note, request_info
+from claims.models import Claim, ClaimEvent, ClaimPhoto, Message, Notification, Outcome
+from claims.services import add_internal_note, request_info, resolve_claim
+from policies.models import PolicyTerms
 from tests.factories import make_claim, new_staff
 from tests.portal.images import upload
 
@@ -46,6 +48,7 @@ def test_internal_notes_never_show(signed_in, claim_of):
 
 
 def test_an_approved_claim_gives_shipping_instructions_from_its_snapshot(signed_in, claim_of):
+    PolicyTerms.objects.update(warehouse_address="ASM Returns Warehouse\n12 Nguyen Hue, District 1")
     claim = claim_of(Status.APPROVED)
     text = signed_in.get(detail_url(claim)).content.decode()
     warehouse = claim.policy_terms["warehouse_address"].splitlines()[0]
@@ -54,6 +57,53 @@ def test_an_approved_claim_gives_shipping_instructions_from_its_snapshot(signed_
     assert "You pay the shipping" in text  # change of mind: R6
     assert f'<strong class="rma-on-parcel">{claim.rma_number}</strong>' in text
     assert "Mark as sent" in text
+
+
+def test_an_address_never_set_is_not_shown_and_the_customer_waits_for_it(signed_in, claim_of):
+    """RP3: the seeded placeholder ("care managers: set the real address") never reaches a customer."""
+    claim = claim_of(Status.APPROVED)
+    assert "set the real address" in claim.policy_terms["warehouse_address"]
+    text = signed_in.get(detail_url(claim)).content.decode()
+    assert "set the real address" not in text
+    assert "We will email you the address" in text
+    assert "Send the item to ASM's warehouse:" not in text
+    approved = render_email(Notification.objects.get(claim=claim, template_key="approved"))
+    assert "set the real address" not in approved.text + approved.html
+    assert "we will email you the address" in approved.text
+
+
+def test_an_address_set_after_filing_is_the_one_shown(signed_in, claim_of):
+    claim = claim_of(Status.APPROVED)
+    PolicyTerms.objects.update(warehouse_address="ASM Returns Warehouse\n12 Nguyen Hue, District 1")
+    assert "12 Nguyen Hue, District 1" in signed_in.get(detail_url(claim)).content.decode()
+
+
+def test_shipping_instructions_go_once_the_parcel_is_in_and_the_next_step_follows_the_status(
+    signed_in, claim_of
+):
+    claim = claim_of(Status.RECEIVED)
+    text = signed_in.get(detail_url(claim)).content.decode()
+    assert "Shipping instructions" not in text
+    assert "are inspecting the item" in text
+    assert text.count("What happens next") == 1
+
+
+def test_a_sent_back_return_is_not_a_success_and_says_what_the_customer_may_do(signed_in, claim_of):
+    """RP5: the outcome comes first, as a refusal, and a second return of the item is not offered."""
+    claim = claim_of(Status.INSPECTED)
+    resolve_claim(
+        claim=claim, actor=new_staff(), outcome=Outcome.RETURNED_TO_CUSTOMER, note="The box was opened."
+    )
+    text = signed_in.get(detail_url(claim)).content.decode()
+    assert "alert-success" not in text
+    assert "What happens next" not in text
+    assert text.index("Outcome: Returned to the customer") < text.index("Timeline")
+    assert "This item cannot be returned again." in text
+    orders = signed_in.get(reverse("portal:orders")).content.decode()
+    assert reverse("portal:file_return", args=[claim.order_line.pk]) not in orders
+    assert "was not accepted, so this item cannot be returned again" in orders
+    again = signed_in.get(reverse("portal:file_return", args=[claim.order_line.pk]))
+    assert again.status_code == 302
 
 
 def test_marking_shipped_records_the_date_and_tracking(signed_in, claim_of):
@@ -184,3 +234,15 @@ def test_a_second_question_is_the_one_shown(signed_in, claim_of):
     request_info(claim=claim, actor=new_staff(), question="And the receipt, please?")
     response = signed_in.get(detail_url(claim))
     assert response.context["page"].latest_question.body == "And the receipt, please?"
+
+
+def test_a_claim_past_its_dates_says_it_is_late_instead_of_promising_the_past(signed_in, claim_of):
+    """RP4: the page never promises a day that has gone by."""
+    claim = claim_of(Status.RECEIVED)
+    today = timezone.localdate()
+    Claim.objects.filter(pk=claim.pk).update(target_on=today - timedelta(days=1), deadline_on=today)
+    text = signed_in.get(detail_url(claim)).content.decode()
+    assert "it is taking a little longer" in text
+    assert "We aim to" not in text
+    Claim.objects.filter(pk=claim.pk).update(deadline_on=today - timedelta(days=1))
+    assert "We are late: we promised" in signed_in.get(detail_url(claim)).content.decode()

@@ -286,6 +286,18 @@ def test_an_undelivered_order_cannot_be_returned(signed_in, customer):
     assert "has not been delivered yet" in response.content.decode()
 
 
+def test_an_undelivered_order_cannot_be_claimed_under_warranty(signed_in, customer):
+    line = new_line(order__customer=customer, order__delivered_on=None)
+    response = signed_in.get(reverse("portal:orders"))
+    assert reverse("portal:file_warranty", args=[line.pk]) not in response.content.decode()
+    filed = signed_in.post(
+        reverse("portal:file_warranty", args=[line.pk]),
+        {"defect_category": "manufacturing_breakage", "quantity": "1", "description": "Broken."},
+    )
+    assert not Claim.objects.exists()
+    assert "a warranty claim can be filed once it arrives" in filed.content.decode()
+
+
 # --- A late return with a defect ------------------------------------------------------
 
 

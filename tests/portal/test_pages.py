@@ -88,6 +88,8 @@ def test_my_orders_shows_each_lines_standing(signed_in, customer):
     assert standings["Windmill"].can_claim_warranty
     assert not standings["Castle"].can_claim_warranty
     assert not standings["Bridge"].can_return
+    assert not standings["Bridge"].can_claim_warranty  # nothing to send back before it arrives
+    assert "Once it arrives, you can return it or claim under warranty here." in response.content.decode()
     assert standings["Harbour"].open_claim == claim
     text = response.content.decode()
     assert "4 days left: until" in text

@@ -133,8 +133,8 @@ FINDINGS = (
     "found_intact_unused_packaged",
     "found_no_user_damage",
     "found_all_accessories_included",
-    "signs_of_user_damage",
-    "signs_of_third_party_repair",
+    "found_not_dropped_or_mishandled",
+    "found_no_third_party_repair",
     "defect_confirmed",
     "shipping_damage_confirmed",
 )
