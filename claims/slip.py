@@ -19,6 +19,7 @@ from io import BytesIO
 from pathlib import Path
 
 from django.http import Http404, HttpResponse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode import createBarcodeDrawing
@@ -149,7 +150,7 @@ def _payer_text(facts: SlipFacts) -> str:
 def _ship_by_text(facts: SlipFacts) -> str:
     if facts.ship_by is None:
         return ""
-    return _("Send it by %(day)s") % {"day": facts.ship_by.strftime("%d %b %Y")}
+    return _("Send it by %(day)s") % {"day": date_format(facts.ship_by)}
 
 
 def _item_text(facts: SlipFacts) -> str:

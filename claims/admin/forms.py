@@ -398,7 +398,9 @@ class FileClaimForm(forms.Form):
         photos = self.fields.pop("photos")
         for point in DECLARATION_POINTS:
             self.fields[point.name] = forms.BooleanField(
-                label=f"{capfirst(point.summary)} ({point.clause})", required=False
+                label=_("%(point)s (%(clause)s)")
+                % {"point": capfirst(point.summary), "clause": point.clause},
+                required=False,
             )
         self.fields["photos"] = photos
         # What applies to one kind only: shown with it (static/admin-extra/follow-choice.js), read with it.

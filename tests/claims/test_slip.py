@@ -45,7 +45,7 @@ def test_the_slip_states_the_rma_number_the_items_the_address_and_the_terms(size
     assert "paid by you" in text  # "changed my mind": the customer pays (R6)
     if size == SlipSize.A4:
         # Approved 2 March, the claim expires 14 days later (the terms' default).
-        assert "Send it by 16 Mar 2026" in text
+        assert "Send it by Monday, 16 March 2026" in text
         assert "Fold here" in text
     assert "Cut along the dashed line" in text
 
