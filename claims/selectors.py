@@ -8,10 +8,10 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from claims.lifecycle import CLOCK_STATUSES, OPEN_STATUSES, Status
-from claims.models import OPEN_STATUS_VALUES, Claim, ClaimKind, OrderLine, Outcome
+from claims.models import OPEN_STATUS_VALUES, Claim, ClaimKind, Inspection, OrderLine, Outcome
 from policies.declaration import declaration_of
 from policies.eligibility import Verdict, return_eligibility, warranty_eligibility
-from policies.reasons import ReturnReason
+from policies.reasons import ReturnReason, ShippingPayer, asm_owes_shipping
 from policies.terms import Terms, current_terms
 
 # A claim covers its items while open, and once resolved unless the items went
@@ -37,6 +37,19 @@ def is_refused(claim: Claim) -> bool:
 
 def refused_before(order_line: OrderLine, kind: str) -> bool:
     return order_line.claims.filter(REFUSED_CLAIMS, kind=kind).exists()
+
+
+def shipping_reimbursable(claim: Claim) -> bool:
+    """R6: inspection confirmed ASM owed the shipping, yet the customer paid it."""
+    inspection = Inspection.objects.filter(claim=claim).first()
+    return (
+        inspection is not None
+        and asm_owes_shipping(
+            defect_confirmed=inspection.defect_confirmed,
+            shipping_damage_confirmed=inspection.shipping_damage_confirmed,
+        )
+        and claim.shipping_payer == ShippingPayer.CUSTOMER
+    )
 
 
 def claimable_quantity(order_line: OrderLine) -> int:

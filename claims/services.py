@@ -38,7 +38,7 @@ from claims.models import (
     User,
 )
 from claims.outbox import record_notification
-from claims.selectors import claim_destination, claimable_quantity, refused_before
+from claims.selectors import claim_destination, claimable_quantity, refused_before, shipping_reimbursable
 from policies.calendar import load_business_calendar
 from policies.dates import promised_dates
 from policies.declaration import Declaration, contradicted_clauses, declaration_of, declared_columns
@@ -51,6 +51,7 @@ from policies.reasons import (
     DefectCategory,
     ReturnReason,
     ShippingPayer,
+    asm_owes_shipping,
     return_shipping_payer,
     warranty_shipping_payer,
 )
@@ -583,7 +584,10 @@ def record_inspection(
     """Record what was found; differences from the declaration are flagged for care staff."""
     _require(actor, permissions.INSPECT)
     mismatches = declaration_mismatches(claim, findings)
-    asm_owes_shipping = findings.defect_confirmed or findings.shipping_damage_confirmed  # R6
+    owes_shipping = asm_owes_shipping(
+        defect_confirmed=findings.defect_confirmed,
+        shipping_damage_confirmed=findings.shipping_damage_confirmed,
+    )
     claim = _change_status(
         claim=claim,
         to=Status.INSPECTED,
@@ -591,7 +595,7 @@ def record_inspection(
         action=_("inspected"),
         changes={"inspected_at": timezone.now()},
         note=notes.strip(),
-        data={**findings.__dict__, "mismatches": mismatches, "asm_owes_shipping": asm_owes_shipping},
+        data={**findings.__dict__, "mismatches": mismatches, "asm_owes_shipping": owes_shipping},
         notify="inspected",
         notify_context={"mismatches": mismatches},
     )
@@ -646,17 +650,9 @@ def resolve_claim(
         if outcome == Outcome.RETURNED_TO_CUSTOMER and not note.strip():
             errors["note"] = _("Tell the customer why the item is sent back (RP5).")
         if shipping_reimbursement is not None:
-            inspection = Inspection.objects.filter(claim=locked).first()
-            owes = inspection is not None and (
-                inspection.defect_confirmed or inspection.shipping_damage_confirmed
-            )
             if shipping_reimbursement <= 0:
                 errors["shipping_reimbursement"] = _("Enter a positive amount, or leave it empty.")
-            elif (
-                outcome == Outcome.RETURNED_TO_CUSTOMER
-                or not owes
-                or locked.shipping_payer != ShippingPayer.CUSTOMER
-            ):
+            elif outcome == Outcome.RETURNED_TO_CUSTOMER or not shipping_reimbursable(locked):
                 errors["shipping_reimbursement"] = _(
                     "Shipping is reimbursed only when the customer paid it and inspection "
                     "confirmed a defect or shipping damage (R6)."

@@ -70,3 +70,8 @@ def return_shipping_payer(reason: ReturnReason) -> ShippingPayer:
 def warranty_shipping_payer(category: DefectCategory) -> ShippingPayer:
     """Who pays shipping for a warranty claim, provisionally until inspection (R6)."""
     return WARRANTY_PAYERS[category]
+
+
+def asm_owes_shipping(*, defect_confirmed: bool, shipping_damage_confirmed: bool) -> bool:
+    """R6 after inspection: ASM pays the shipping of an item with a confirmed defect or shipping damage."""
+    return defect_confirmed or shipping_damage_confirmed

@@ -16,9 +16,15 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from claims.models import Claim, ClaimKind, ClaimPhoto, Inspection, OrderLine, Outcome, RejectReason, User
-from claims.photos import ACCEPT_ATTRIBUTE, PhotoRejected, check_request_pixels, store_photo
-from claims.selectors import claim_destination, claimable_quantity, eligibility_as_filed
+from claims.models import Claim, ClaimKind, ClaimPhoto, OrderLine, Outcome, RejectReason, User
+from claims.photo_input import MultiplePhotoInput
+from claims.photos import PhotoRejected, check_request_pixels, store_photo
+from claims.selectors import (
+    claim_destination,
+    claimable_quantity,
+    eligibility_as_filed,
+    shipping_reimbursable,
+)
 from claims.services import (
     MAX_PHOTOS_PER_CLAIM,
     OUTCOMES_BY_KIND,
@@ -37,10 +43,6 @@ from policies.declaration import DECLARATION_POINTS, declaration_from, points_fo
 from policies.reasons import DefectCategory, ReturnReason, ShippingPayer
 
 
-class MultiplePhotoInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
 class PhotosField(forms.FileField):
     """Several photos in one input; each is checked by the photo pipeline when stored."""
 
@@ -49,7 +51,6 @@ class PhotosField(forms.FileField):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
-        self.widget.attrs.update({"accept": ACCEPT_ATTRIBUTE, "multiple": True})
 
     def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
         uploads = data if isinstance(data, list | tuple) else [data] if data else []
@@ -159,16 +160,6 @@ class RejectForm(ClaimStepForm):
         return _("%(rma)s rejected; the customer was told why.") % {"rma": self.claim.rma_number}
 
 
-def asm_owes_shipping_to_customer(claim: Claim) -> bool:
-    """R6: inspection confirmed a defect or shipping damage, yet the customer paid the shipping."""
-    inspection = Inspection.objects.filter(claim=claim).first()
-    return (
-        inspection is not None
-        and (inspection.defect_confirmed or inspection.shipping_damage_confirmed)
-        and claim.shipping_payer == ShippingPayer.CUSTOMER
-    )
-
-
 class ResolveForm(ClaimStepForm):
     outcome = forms.ChoiceField(label=gettext_lazy("Outcome"), widget=forms.RadioSelect)
     refund_amount = forms.DecimalField(
@@ -218,7 +209,7 @@ class ResolveForm(ClaimStepForm):
         else:
             del self.fields["refund_amount"]
             del self.fields["payment_reference"]
-        if not asm_owes_shipping_to_customer(claim):
+        if not shipping_reimbursable(claim):
             del self.fields["shipping_reimbursement"]
         # static/admin-extra/follow-choice.js hides (and empties) a field while the outcome chosen is not one
         # it applies to; ``clean`` ignores it whatever was posted.

@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy
 
 from claims.errors import ClaimError
 from claims.models import ClaimKind, ClaimPhoto, OrderLine, User
+from claims.photo_input import MultiplePhotoInput
 from claims.photos import (
-    ACCEPT_ATTRIBUTE,
     MAX_PHOTO_BYTES,
     PhotoRejected,
     check_request_pixels,
@@ -96,10 +96,6 @@ class SignInForm(PortalForm):
     )
 
 
-class MultiplePhotoInput(forms.FileInput):
-    allow_multiple_selected = True
-
-
 class PhotoUploadField(forms.Field):
     """Several files from one input; each is judged by ``claims.photos``, not here."""
 
@@ -137,7 +133,7 @@ class ClaimPhotosForm(PortalForm):
         label=gettext_lazy("Add photos"),
         required=False,
         help_text=lazy(_photo_limits, str)(),
-        widget=MultiplePhotoInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
+        widget=MultiplePhotoInput,
     )
 
     def __init__(
