@@ -34,16 +34,9 @@ from claims.admin.display import (
     staff_member,
 )
 from claims.admin.filters import DeadlineFilter, MismatchFilter, StageFilter
-from claims.admin.forms import (
-    ApproveForm,
-    ClaimStepForm,
-    FileClaimForm,
-    FindOrderForm,
-    InternalNoteForm,
-    RejectForm,
-    RequestInfoForm,
-    ResolveForm,
-)
+from claims.admin.forms.base import ClaimStepForm
+from claims.admin.forms.care import ApproveForm, InternalNoteForm, RejectForm, RequestInfoForm, ResolveForm
+from claims.admin.forms.filing import FileClaimForm, FindOrderForm
 from claims.admin.pagination import EstimatedCountPaginator
 from claims.admin.queue import (
     COLUMNS,

@@ -19,7 +19,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from claims.admin.display import link_for_each, staff_member
-from claims.admin.forms import ClaimStepForm, InspectionForm, ReceiveForm
+from claims.admin.forms.base import ClaimStepForm
+from claims.admin.forms.warehouse import InspectionForm, ReceiveForm
 from claims.admin.steps import run_step
 from claims.lifecycle import Status
 from claims.models import Claim
