@@ -22,7 +22,23 @@ from claims.models import (
     normalize_email,
 )
 from claims.selectors import COVERING_CLAIMS, REFUSED_CLAIMS, is_refused
-from policies.eligibility import Verdict, return_window, warranty_period
+from policies.eligibility import (
+    Declaration,
+    Verdict,
+    return_declaration_problems,
+    return_requires_photos,
+    return_window,
+    warranty_eligibility,
+    warranty_period,
+)
+from policies.reasons import (
+    RETURN_RULES,
+    WARRANTY_PAYERS,
+    DefectCategory,
+    ReturnReason,
+    ReturnRule,
+    ShippingPayer,
+)
 from policies.terms import Terms, current_terms
 
 
@@ -236,3 +252,49 @@ def warranty_open_until(claim: Claim, *, today: date) -> date | None:
         purchased_on=order.purchased_on, delivered_on=order.delivered_on, today=today, terms=current_terms()
     )
     return verdict.last_day if verdict.eligible else None
+
+
+# --- What the filing and policy pages explain -------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReasonGuide:
+    """For one return reason: who pays shipping (R6), whether photos are needed, what must hold (R2–R4)."""
+
+    reason: ReturnReason
+    payer: ShippingPayer
+    photos_required: bool
+    declaration_problems: dict[str, str]
+
+
+def return_reason_guide() -> list[ReasonGuide]:
+    return [
+        ReasonGuide(
+            reason=reason,
+            payer=RETURN_RULES[reason].payer,
+            photos_required=return_requires_photos(reason),
+            declaration_problems=return_declaration_problems(reason, Declaration()),
+        )
+        for reason in ReturnReason
+    ]
+
+
+def warranty_payers() -> list[tuple[DefectCategory, ShippingPayer]]:
+    """Who pays shipping for each defect category (R6)."""
+    return [(category, WARRANTY_PAYERS[category]) for category in DefectCategory]
+
+
+def return_rules() -> list[tuple[ReturnReason, ReturnRule]]:
+    """The reason table of the policy page: what each return reason requires (R2–R4, R6)."""
+    return [(reason, RETURN_RULES[reason]) for reason in ReturnReason]
+
+
+def warranty_exclusions(*, line: OrderLine, today: date, terms: Terms) -> dict[str, str]:
+    """What a warranty claim for the line must rule out (W4, W5), as the form explains it."""
+    return warranty_eligibility(
+        purchased_on=line.order.purchased_on,
+        delivered_on=line.order.delivered_on,
+        today=today,
+        terms=terms,
+        declaration=Declaration(),
+    ).problems

@@ -38,19 +38,16 @@ from claims.portal.selectors import (
     customer_claim,
     customer_line_standing,
     orders_page,
+    return_reason_guide,
+    return_rules,
+    warranty_exclusions,
     warranty_open_until,
+    warranty_payers,
 )
 from claims.portal.sign_in import customer_for_token, request_sign_in_link, spend_sign_in_token
 from claims.selectors import claim_destination, ship_by
 from claims.services import answer_info_request, cancel_claim, mark_shipped, submit_claim
 from claims.slip import has_slip, slip_response
-from policies.eligibility import (
-    Declaration,
-    return_declaration_problems,
-    return_requires_photos,
-    warranty_eligibility,
-)
-from policies.reasons import RETURN_RULES, WARRANTY_PAYERS, DefectCategory, ReturnReason
 from policies.terms import Terms, current_terms
 
 
@@ -158,8 +155,8 @@ def policy(request: HttpRequest) -> HttpResponse:
         {
             "terms": terms,
             "care_terms": terms,
-            "return_rules": [(reason, RETURN_RULES[reason]) for reason in ReturnReason],
-            "warranty_payers": [(category, WARRANTY_PAYERS[category]) for category in DefectCategory],
+            "return_rules": return_rules(),
+            "warranty_payers": warranty_payers(),
         },
     )
 
@@ -201,19 +198,6 @@ def _uploads_blocked(request: HttpRequest) -> rate_limits.Blocked | None:
     if not upload_count:
         return None
     return rate_limits.hit((rate_limits.uploads_per_customer(), str(request.user.pk)), cost=upload_count)
-
-
-def _return_reason_guide() -> list[dict[str, Any]]:
-    """For each reason: who pays shipping (R6), whether photos are needed, and what must hold (R2–R4)."""
-    return [
-        {
-            "reason": reason,
-            "payer": RETURN_RULES[reason].payer,
-            "photos_required": return_requires_photos(reason),
-            "declaration_problems": return_declaration_problems(reason, Declaration()),
-        }
-        for reason in ReturnReason
-    ]
 
 
 def _file_claim(request: HttpRequest, *, line_id: int, kind: ClaimKind) -> HttpResponse:
@@ -272,18 +256,12 @@ def _file_claim(request: HttpRequest, *, line_id: int, kind: ClaimKind) -> HttpR
         )
     context: dict[str, Any] = {"form": form, "standing": standing, "terms": terms, "care_terms": terms}
     if isinstance(form, ReturnForm):
-        context["reason_guide"] = _return_reason_guide()
+        context["reason_guide"] = return_reason_guide()
         if form.is_bound and not form.is_valid():
             context["warranty_category"] = form.warranty_offer(today=today, terms=terms)
     else:
-        context["declaration_problems"] = warranty_eligibility(
-            purchased_on=standing.line.order.purchased_on,
-            delivered_on=standing.line.order.delivered_on,
-            today=today,
-            terms=terms,
-            declaration=Declaration(),
-        ).problems
-        context["payers"] = [(category, WARRANTY_PAYERS[category]) for category in DefectCategory]
+        context["declaration_problems"] = warranty_exclusions(line=standing.line, today=today, terms=terms)
+        context["payers"] = warranty_payers()
     return render(request, f"portal/file_{kind}.html", context)
 
 
