@@ -36,8 +36,8 @@ from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from claims.deadlines import sweep_deadlines  # noqa: E402
-from claims.lifecycle import Status  # noqa: E402
-from claims.models import Claim, ClaimKind, Notification, Order, OrderLine, Product, User  # noqa: E402
+from claims.lifecycle import ClaimKind, Status  # noqa: E402
+from claims.models import Claim, Notification, Order, OrderLine, Product, User  # noqa: E402
 from claims.outbox import relay_outbox  # noqa: E402
 from policies.terms import current_terms  # noqa: E402
 from tests.background.smtp import free_port  # noqa: E402

@@ -21,8 +21,8 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from claims.lifecycle import Status
-from claims.models import Claim, ClaimKind, ClaimPhoto, Order, OrderLine, Outcome, Product, RejectReason, User
+from claims.lifecycle import ClaimKind, Outcome, RejectReason, Status
+from claims.models import Claim, ClaimPhoto, Order, OrderLine, Product, User
 from claims.photos import store_photo
 from claims.services import (
     ClaimRequest,

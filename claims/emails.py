@@ -21,7 +21,8 @@ from django.utils import translation
 from sesame.utils import get_query_string
 
 from claims.languages import is_supported, language_of
-from claims.models import Claim, ClaimKind, Notification, User
+from claims.lifecycle import ClaimKind
+from claims.models import Claim, Notification, User
 from claims.portal.selectors import sign_in_customer
 from claims.selectors import claim_destination
 from policies.declaration import POINTS_BY_CLAUSE

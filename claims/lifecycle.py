@@ -1,7 +1,30 @@
-"""The claim lifecycle of PRODUCT.md, as a table you can read at a glance."""
+"""The claim's vocabulary: its kinds, statuses, outcomes and events, and the lifecycle of
+PRODUCT.md as a table you can read at a glance. (The policy's own vocabulary, the return
+reasons, defect categories and shipping payers, is ``policies.reasons``.)"""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+class ClaimKind(models.TextChoices):
+    RETURN = "return", _("Return")
+    WARRANTY = "warranty", _("Warranty")
+
+
+class Outcome(models.TextChoices):
+    REFUND = "refund", _("Refund")
+    REPLACEMENT = "replacement", _("Replacement")
+    REPAIR = "repair", _("Repair")
+    RETURNED_TO_CUSTOMER = "returned_to_customer", _("Returned to the customer")
+
+
+class RejectReason(models.TextChoices):
+    OUTSIDE_WINDOW = "outside_window", _("Outside the return or warranty period")
+    CONDITION_NOT_MET = "condition_not_met", _("Return conditions not met")
+    USER_DAMAGE = "user_damage", _("Damage caused by use (dropping, impact, storage)")
+    THIRD_PARTY_REPAIR = "third_party_repair", _("Repaired by an unauthorised third party")
+    NOT_A_DEFECT = "not_a_defect", _("Not a manufacturing defect")
+    OTHER = "other", _("Other")
 
 
 class Status(models.TextChoices):

@@ -18,7 +18,7 @@ from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 
 from claims.expressions import next_date_expression
-from claims.lifecycle import OPEN_STATUSES, ClaimEventKind, Status
+from claims.lifecycle import OPEN_STATUSES, ClaimEventKind, ClaimKind, Outcome, RejectReason, Status
 from policies.reasons import DefectCategory, ReturnReason, ShippingPayer
 
 
@@ -148,27 +148,6 @@ class OrderLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order.number} · {self.product.name} × {self.quantity}"
-
-
-class ClaimKind(models.TextChoices):
-    RETURN = "return", _("Return")
-    WARRANTY = "warranty", _("Warranty")
-
-
-class Outcome(models.TextChoices):
-    REFUND = "refund", _("Refund")
-    REPLACEMENT = "replacement", _("Replacement")
-    REPAIR = "repair", _("Repair")
-    RETURNED_TO_CUSTOMER = "returned_to_customer", _("Returned to the customer")
-
-
-class RejectReason(models.TextChoices):
-    OUTSIDE_WINDOW = "outside_window", _("Outside the return or warranty period")
-    CONDITION_NOT_MET = "condition_not_met", _("Return conditions not met")
-    USER_DAMAGE = "user_damage", _("Damage caused by use (dropping, impact, storage)")
-    THIRD_PARTY_REPAIR = "third_party_repair", _("Repaired by an unauthorised third party")
-    NOT_A_DEFECT = "not_a_defect", _("Not a manufacturing defect")
-    OTHER = "other", _("Other")
 
 
 OPEN_STATUS_VALUES = sorted(str(status) for status in OPEN_STATUSES)

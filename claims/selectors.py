@@ -7,8 +7,8 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from claims.lifecycle import CLOCK_STATUSES, OPEN_STATUSES, Status
-from claims.models import OPEN_STATUS_VALUES, Claim, ClaimKind, Inspection, OrderLine, Outcome
+from claims.lifecycle import CLOCK_STATUSES, OPEN_STATUSES, ClaimKind, Outcome, Status
+from claims.models import OPEN_STATUS_VALUES, Claim, Inspection, OrderLine
 from policies.declaration import declaration_of
 from policies.eligibility import Verdict, return_eligibility, warranty_eligibility
 from policies.reasons import ReturnReason, ShippingPayer, asm_owes_shipping

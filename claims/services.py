@@ -23,18 +23,15 @@ from django.utils.translation import gettext as _
 
 from claims import events, permissions
 from claims.errors import ClaimError, InvalidTransition, NotEligible, NotPermitted
-from claims.lifecycle import CLOCK_STATUSES, Status, can_transition
+from claims.lifecycle import CLOCK_STATUSES, ClaimKind, Outcome, RejectReason, Status, can_transition
 from claims.models import (
     OPEN_STATUS_VALUES,
     Claim,
     ClaimEvent,
-    ClaimKind,
     ClaimPhoto,
     Inspection,
     Message,
     OrderLine,
-    Outcome,
-    RejectReason,
     User,
 )
 from claims.outbox import record_notification

@@ -31,8 +31,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from claims.lifecycle import Status
-from claims.models import Claim, ClaimKind, Notification
+from claims.lifecycle import ClaimKind, Status
+from claims.models import Claim, Notification
 from claims.selectors import claim_destination, ship_by
 from policies.reasons import ShippingPayer
 

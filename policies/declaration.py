@@ -12,7 +12,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrPromise
 
-# The kinds of claim (the values of ``claims.models.ClaimKind``, which depends on this package).
+# The kinds of claim (the values of ``claims.lifecycle.ClaimKind``, which depends on this package).
 RETURN = "return"
 WARRANTY = "warranty"
 

@@ -12,8 +12,8 @@ from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from claims import permissions
-from claims.lifecycle import Status
-from claims.models import Claim, ClaimKind, Order, OrderLine, Outcome, Product, RejectReason, User
+from claims.lifecycle import ClaimKind, Outcome, RejectReason, Status
+from claims.models import Claim, Order, OrderLine, Product, User
 from claims.services import (
     ClaimRequest,
     InspectionFindings,

@@ -15,8 +15,8 @@ from django.test import Client
 from django.urls import reverse
 
 from claims.demo import STAFF, seed_demo
-from claims.lifecycle import Status
-from claims.models import Claim, ClaimKind, OrderLine, User
+from claims.lifecycle import ClaimKind, Status
+from claims.models import Claim, OrderLine, User
 from tests.factories import ensure_roles
 from tests.portal.conftest import SCREENSHOTS
 

@@ -29,8 +29,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from asm_portal.admin_input import CheckedChangeList
 from claims.admin.display import date_flag, link_for_each
-from claims.lifecycle import Status
-from claims.models import ClaimKind
+from claims.lifecycle import ClaimKind, Status
 from policies.reasons import ShippingPayer
 
 # The columns the rows are written with, in order: the queue's list_display.

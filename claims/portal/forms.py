@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from claims.errors import ClaimError
-from claims.models import ClaimKind, ClaimPhoto, OrderLine, User
+from claims.lifecycle import ClaimKind
+from claims.models import ClaimPhoto, OrderLine, User
 from claims.photo_input import MultiplePhotoInput
 from claims.photos import (
     MAX_PHOTO_BYTES,

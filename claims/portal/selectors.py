@@ -9,18 +9,8 @@ from django.db.models import BooleanField, Case, Prefetch, QuerySet, When
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from claims.lifecycle import ClaimEventKind
-from claims.models import (
-    Claim,
-    ClaimEvent,
-    ClaimKind,
-    ClaimPhoto,
-    Message,
-    Order,
-    OrderLine,
-    User,
-    normalize_email,
-)
+from claims.lifecycle import ClaimEventKind, ClaimKind
+from claims.models import Claim, ClaimEvent, ClaimPhoto, Message, Order, OrderLine, User, normalize_email
 from claims.selectors import COVERING_CLAIMS, REFUSED_CLAIMS, is_refused
 from policies.eligibility import (
     Declaration,

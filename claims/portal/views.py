@@ -20,8 +20,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from claims.errors import ClaimError, InvalidTransition
 from claims.languages import remember_language
-from claims.lifecycle import Status, can_transition
-from claims.models import Claim, ClaimKind, ClaimPhoto, OrderLine, User
+from claims.lifecycle import ClaimKind, Status, can_transition
+from claims.models import Claim, ClaimPhoto, OrderLine, User
 from claims.photos import photo_content_type
 from claims.portal import rate_limits
 from claims.portal.forms import (

@@ -6,8 +6,8 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from claims.lifecycle import Status
-from claims.models import Claim, ClaimEvent, ClaimKind, Message, Outcome
+from claims.lifecycle import ClaimKind, Outcome, Status
+from claims.models import Claim, ClaimEvent, Message
 from claims.services import InspectionFindings, record_inspection
 from policies.models import PolicyTerms
 from policies.reasons import DefectCategory, ReturnReason, ShippingPayer

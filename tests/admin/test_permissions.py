@@ -5,8 +5,8 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from claims.lifecycle import Status
-from claims.models import Claim, ClaimEvent, ClaimKind
+from claims.lifecycle import ClaimKind, Status
+from claims.models import Claim, ClaimEvent
 from tests.admin.conftest import approved_on, signed_in, staff
 from tests.factories import make_claim
 

@@ -6,8 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from claims.lifecycle import Status
-from claims.models import ClaimKind, ClaimPhoto
+from claims.lifecycle import ClaimKind, Status
+from claims.models import ClaimPhoto
 from tests.admin.conftest import approved_on, signed_in
 from tests.factories import make_claim, new_line
 from tests.photos import jpeg_bytes, make_photo

@@ -19,8 +19,8 @@ from claims.deadlines import (
     claims_overdue,
     sweep_deadlines,
 )
-from claims.lifecycle import Status
-from claims.models import Claim, ClaimEvent, ClaimKind, Notification
+from claims.lifecycle import ClaimKind, Status
+from claims.models import Claim, ClaimEvent, Notification
 from claims.services import answer_info_request, mark_shipped, request_info
 from policies.models import ClosureDay
 from tests.background.celery_app import use_broker

@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from claims.deadlines import sweep_deadlines
 from claims.emails import NothingToSend, render_email
-from claims.models import Claim, ClaimKind, Notification, Outcome, RejectReason, User
+from claims.lifecycle import ClaimKind, Outcome, RejectReason
+from claims.models import Claim, Notification, User
 from claims.outbox import record_notification
 from claims.services import (
     InspectionFindings,

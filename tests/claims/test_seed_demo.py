@@ -11,8 +11,8 @@ from django.test import override_settings
 from django.utils import timezone
 
 from claims.demo import CUSTOMERS, STAFF, seed_demo
-from claims.lifecycle import Status
-from claims.models import Claim, ClaimKind, Order, User
+from claims.lifecycle import ClaimKind, Status
+from claims.models import Claim, Order, User
 from policies.eligibility import return_window, warranty_period
 from policies.terms import current_terms
 

@@ -7,8 +7,8 @@ from typing import cast
 import pytest
 from django.utils import timezone
 
-from claims.lifecycle import Status
-from claims.models import Claim, OrderLine, Outcome, User
+from claims.lifecycle import Outcome, Status
+from claims.models import Claim, OrderLine, User
 from claims.selectors import claimable_quantity, eligibility_as_filed
 from claims.services import resolve_claim
 from policies.models import PolicyTerms

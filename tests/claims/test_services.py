@@ -18,18 +18,8 @@ from django.db import IntegrityError, close_old_connections, connection, transac
 from django.utils import timezone
 
 from claims.errors import ClaimError, InvalidTransition, NotEligible
-from claims.lifecycle import Status
-from claims.models import (
-    Claim,
-    ClaimEvent,
-    ClaimKind,
-    Message,
-    Notification,
-    OrderLine,
-    Outcome,
-    RejectReason,
-    User,
-)
+from claims.lifecycle import ClaimKind, Outcome, RejectReason, Status
+from claims.models import Claim, ClaimEvent, Message, Notification, OrderLine, User
 from claims.services import (
     answer_info_request,
     approve_claim,

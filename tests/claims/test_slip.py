@@ -6,8 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from claims.lifecycle import Status
-from claims.models import ClaimKind
+from claims.lifecycle import ClaimKind, Status
 from claims.slip import SlipSize, has_slip, render_slip
 from policies.reasons import DefectCategory, ShippingPayer
 from tests.factories import make_claim, new_line

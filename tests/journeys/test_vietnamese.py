@@ -7,7 +7,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from claims.models import Claim, Outcome, User
+from claims.lifecycle import Outcome
+from claims.models import Claim, User
 from claims.services import approve_claim, receive_claim, record_inspection, resolve_claim
 from tests.factories import ALL_GOOD
 from tests.journeys.conftest import CARE_EMAIL, PHONE, WAREHOUSE_EMAIL, Journey, sign_in_link

@@ -8,8 +8,8 @@ import time_machine
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from claims.lifecycle import Status
-from claims.models import Claim, ClaimKind, ClaimPhoto
+from claims.lifecycle import ClaimKind, Status
+from claims.models import Claim, ClaimPhoto
 from tests.journeys.conftest import (
     CARE_EMAIL,
     PHONE,

@@ -8,8 +8,8 @@ from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from claims.lifecycle import Status
-from claims.models import Claim, ClaimKind
+from claims.lifecycle import ClaimKind, Status
+from claims.models import Claim
 from claims.services import request_info
 from tests.factories import new_line, new_order, new_staff
 from tests.portal.conftest import sign_in_link, write_photo

@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from claims.emails import render_email
-from claims.lifecycle import Status
-from claims.models import Claim, ClaimEvent, ClaimPhoto, Message, Notification, Outcome
+from claims.lifecycle import Outcome, Status
+from claims.models import Claim, ClaimEvent, ClaimPhoto, Message, Notification
 from claims.services import add_internal_note, request_info, resolve_claim
 from policies.models import PolicyTerms
 from tests.factories import make_claim, new_staff

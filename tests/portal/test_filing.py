@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from claims.lifecycle import Status
-from claims.models import Claim, ClaimEvent, ClaimKind, ClaimPhoto
+from claims.lifecycle import ClaimKind, Status
+from claims.models import Claim, ClaimEvent, ClaimPhoto
 from claims.photos import store_photo
 from policies.reasons import DefectCategory, ReturnReason, ShippingPayer
 from tests.factories import make_claim, new_customer, new_line

@@ -21,8 +21,8 @@ from django.forms.models import model_to_dict
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
-from claims.lifecycle import Status
-from claims.models import Claim, ClaimKind, Notification, Outcome
+from claims.lifecycle import ClaimKind, Outcome, Status
+from claims.models import Claim, Notification
 from policies.models import PolicyTerms
 from policies.reasons import ReturnReason
 from shop_api.keys import create_api_key

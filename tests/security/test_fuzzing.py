@@ -28,8 +28,7 @@ from django.urls.resolvers import RoutePattern
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from claims.lifecycle import Status
-from claims.models import ClaimKind, Outcome, RejectReason
+from claims.lifecycle import ClaimKind, Outcome, RejectReason, Status
 from policies.reasons import DefectCategory, ReturnReason, ShippingPayer
 from tests.security.fuzz_profiles import FUZZ
 from tests.security.world import ANONYMOUS, CARE, OWNER, WAREHOUSE, World

@@ -12,8 +12,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from claims.lifecycle import Status
-from claims.models import Claim, ClaimKind, OrderLine, User
+from claims.lifecycle import ClaimKind, Status
+from claims.models import Claim, OrderLine, User
 from policies.reasons import ReturnReason, ShippingPayer
 from tests.factories import OrderLineFactory, make_claim
 from tests.photos import make_photo

@@ -15,18 +15,8 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.test import Client
 
-from claims.lifecycle import Status
-from claims.models import (
-    Claim,
-    ClaimEvent,
-    ClaimKind,
-    ClaimPhoto,
-    Inspection,
-    Message,
-    Notification,
-    OrderLine,
-    User,
-)
+from claims.lifecycle import ClaimKind, Status
+from claims.models import Claim, ClaimEvent, ClaimPhoto, Inspection, Message, Notification, OrderLine, User
 from claims.photos import store_photo
 from policies.models import ClosureDay, PolicyTerms
 from policies.reasons import DefectCategory

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from claims.admin.forms.base import ClaimStepForm
-from claims.models import Claim, ClaimKind, Outcome, RejectReason, User
+from claims.lifecycle import ClaimKind, Outcome, RejectReason
+from claims.models import Claim, User
 from claims.selectors import (
     claim_destination,
     eligibility_as_filed,

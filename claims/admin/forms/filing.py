@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from claims.admin.forms.base import PhotosField, store_photos
-from claims.models import Claim, ClaimKind, ClaimPhoto, OrderLine, User
+from claims.lifecycle import ClaimKind
+from claims.models import Claim, ClaimPhoto, OrderLine, User
 from claims.selectors import (
     claimable_quantity,
 )
