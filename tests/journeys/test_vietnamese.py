@@ -73,7 +73,8 @@ def test_a_vietnamese_customer_returns_an_item_and_is_refunded_in_vietnamese(jou
     # Care approves; the customer sends the parcel and says so.
     approve_claim(claim=claim, actor=User.objects.get(email=CARE_EMAIL))
     approved = journey.mailbox.wait_for(to=EMAIL, subject=f"[{rma}] Đã duyệt: cách gửi sản phẩm")
-    assert f"Ghi rõ mã RMA {rma} bên ngoài kiện hàng." in approved.body
+    assert "Quý khách vui lòng in phiếu RMA đính kèm email này" in approved.body
+    assert f"Vui lòng ghi rõ mã RMA {rma} lên kiện hàng." in approved.body
     phone.goto(f"/claims/{rma}/")
     expect(phone.locator(".claim-status")).to_have_text("Đã duyệt: chờ gửi hàng")
     phone.get_by_label("Đơn vị vận chuyển (không bắt buộc)").fill("VNPost")
