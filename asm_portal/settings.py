@@ -82,8 +82,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # After the user is known: a signed-in person's stored language wins over the browser's.
-    "claims.languages.StoredLanguageMiddleware",
+    # A sign-in's response carries the person's stored language to this browser (its cookie).
+    "claims.languages.SignInLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Last, as django-axes requires: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
