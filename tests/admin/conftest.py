@@ -2,6 +2,7 @@ from typing import Any, cast
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from claims.models import Claim, OrderLine, User
 from tests.factories import OrderLineFactory, StaffFactory
@@ -18,7 +19,7 @@ def order_line(**fields: Any) -> OrderLine:
 def approved_on(claim: Claim) -> str:
     """The approval day, a valid day for the parcel's receipt."""
     assert claim.approved_at is not None
-    return claim.approved_at.date().isoformat()
+    return timezone.localdate(claim.approved_at).isoformat()
 
 
 def signed_in(user: User) -> Client:
