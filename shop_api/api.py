@@ -130,6 +130,26 @@ def put_orders(request: HttpRequest, batch: OrderBatchIn) -> dict[str, Any]:
     return {"orders": [orders.order_representation(order) for order in stored]}
 
 
+class MomentOutOfRange(Exception):
+    """A moment with a zone that puts it beyond the calendar once in UTC."""
+
+
+def _in_utc(moment: datetime) -> datetime:
+    """The moment in UTC (a moment without a zone is read as UTC): the database takes no offset
+    beyond ±15:59, which ISO 8601 allows."""
+    if timezone.is_naive(moment):
+        return timezone.make_aware(moment, UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise MomentOutOfRange from None
+
+
+@api.exception_handler(MomentOutOfRange)
+def _moment_out_of_range(request: HttpRequest, error: MomentOutOfRange) -> HttpResponse:
+    return _problems(request, 400, [("updated_since", "This moment is beyond the calendar in UTC.")])
+
+
 @api.get(
     "/claims",
     auth=CLAIMS_READ,
@@ -145,8 +165,8 @@ def list_claims(
 ) -> dict[str, Any]:
     """Poll with `updated_since` (ISO 8601 with a zone), then follow `next_cursor` until it is null.
     A claim that changes again comes again, later in the feed."""
-    if updated_since is not None and timezone.is_naive(updated_since):
-        updated_since = timezone.make_aware(updated_since, UTC)
+    if updated_since is not None:
+        updated_since = _in_utc(updated_since)
     page = claim_feed.claims_page(updated_since=updated_since, cursor=cursor, limit=limit)
     return {
         "claims": [claim_feed.claim_representation(claim) for claim in page.claims],
