@@ -16,23 +16,26 @@ import functools
 import logging
 import secrets
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta
 from email.utils import parseaddr
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Model, Q, QuerySet
 from django.utils import timezone
 
 from asm_portal.celery import app as celery_app
 from claims.emails import NothingToSend, render_email
 from claims.models import Claim, Notification
 from claims.slip import email_slip
+
+# A row of an outbox: an email or a webhook delivery.
+Leased = TypeVar("Leased", bound=Model)
 
 logger = logging.getLogger(__name__)
 
@@ -236,31 +239,51 @@ def relay_outbox(*, now: datetime | None = None, budget_seconds: float = RELAY_B
     only while its lease has room for another send; rows left over go out
     when their lease lapses.
     """
-    started = time.monotonic()
-    room = settings.ASM_OUTBOX_LEASE_SECONDS - 2 * settings.EMAIL_TIMEOUT
     sent = 0
-    after_pk = 0
     connection = get_connection()
     try:
-        while time.monotonic() - started < budget_seconds:
-            moment = now or timezone.now()
-            batch = list(
-                due_notifications(now=moment)
-                .filter(pk__gt=after_pk)
-                .order_by("pk")
-                .values_list("pk", flat=True)[:RELAY_BATCH_SIZE]
-            )
-            if not batch:
-                break
-            after_pk = batch[-1]
-            leased_at = time.monotonic()
-            for notification in take_leases(notification_ids=batch, now=moment):
-                if time.monotonic() - leased_at > room:
-                    break
-                sent += _send_leased(notification, connection=connection, now=moment)
+        for notification, moment in leased_batches(
+            due=lambda moment: due_notifications(now=moment),
+            lease=lambda ids, moment: take_leases(notification_ids=ids, now=moment),
+            room_seconds=settings.ASM_OUTBOX_LEASE_SECONDS - 2 * settings.EMAIL_TIMEOUT,
+            budget_seconds=budget_seconds,
+            now=now,
+        ):
+            sent += _send_leased(notification, connection=connection, now=moment)
     finally:
         _close_quietly(connection)
     return sent
+
+
+def leased_batches(
+    *,
+    due: Callable[[datetime], QuerySet[Leased]],
+    lease: Callable[[list[int], datetime], list[Leased]],
+    room_seconds: float,
+    budget_seconds: float,
+    now: datetime | None,
+) -> Iterator[tuple[Leased, datetime]]:
+    """The relay's walk, for the email outbox and the webhook deliveries alike: each due row once, in
+    id order from a cursor, leased a batch at a time, with the moment it was leased at.
+
+    A batch is worked only while its lease has room (``room_seconds``) for another send; rows left
+    over go out when their lease lapses. The walk ends when nothing is due or the budget is spent.
+    """
+    started = time.monotonic()
+    after_pk = 0
+    while time.monotonic() - started < budget_seconds:
+        moment = now or timezone.now()
+        batch = list(
+            due(moment).filter(pk__gt=after_pk).order_by("pk").values_list("pk", flat=True)[:RELAY_BATCH_SIZE]
+        )
+        if not batch:
+            return
+        after_pk = batch[-1]
+        leased_at = time.monotonic()
+        for row in lease(batch, moment):
+            if time.monotonic() - leased_at > room_seconds:
+                break
+            yield row, moment
 
 
 def _close_quietly(connection: BaseEmailBackend) -> None:

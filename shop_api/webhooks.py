@@ -44,7 +44,7 @@ from django.utils.crypto import salted_hmac
 
 from claims.lifecycle import ClaimEventKind
 from claims.models import Claim, ClaimEvent
-from claims.outbox import publish_task, retry_delay
+from claims.outbox import leased_batches, publish_task, retry_delay
 from shop_api.claim_feed import claim_representation
 from shop_api.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
 
@@ -56,7 +56,6 @@ SIGNATURE_HEADER = "ASM-Signature"
 SECRET_PREFIX = "whsec_"  # noqa: S105  # nosec B105
 # The answer kept for the admin, and the error text, are cut to this.
 KEPT_CHARS = 2000
-RELAY_BATCH_SIZE = 50
 RELAY_BUDGET_SECONDS = 120.0
 USER_AGENT = "ASM-Care-Portal-Webhooks/1"
 
@@ -265,26 +264,15 @@ def deliver_webhook(*, delivery_id: int, now: datetime | None = None) -> bool:
 
 def relay_webhooks(*, now: datetime | None = None, budget_seconds: float = RELAY_BUDGET_SECONDS) -> int:
     """Deliver every due row, in leased batches walked in id order; returns how many were accepted."""
-    started = time.monotonic()
-    room = settings.ASM_OUTBOX_LEASE_SECONDS - 2 * settings.ASM_WEBHOOK_TIMEOUT_SECONDS
     delivered = 0
-    after_pk = 0
-    while time.monotonic() - started < budget_seconds:
-        moment = now or timezone.now()
-        batch = list(
-            due_deliveries(now=moment)
-            .filter(pk__gt=after_pk)
-            .order_by("pk")
-            .values_list("pk", flat=True)[:RELAY_BATCH_SIZE]
-        )
-        if not batch:
-            break
-        after_pk = batch[-1]
-        leased_at = time.monotonic()
-        for delivery in take_leases(delivery_ids=batch, now=moment):
-            if time.monotonic() - leased_at > room:
-                break
-            delivered += _send_leased(delivery, now=moment)
+    for delivery, moment in leased_batches(
+        due=lambda moment: due_deliveries(now=moment),
+        lease=lambda ids, moment: take_leases(delivery_ids=ids, now=moment),
+        room_seconds=settings.ASM_OUTBOX_LEASE_SECONDS - 2 * settings.ASM_WEBHOOK_TIMEOUT_SECONDS,
+        budget_seconds=budget_seconds,
+        now=now,
+    ):
+        delivered += _send_leased(delivery, now=moment)
     return delivered
 
 
