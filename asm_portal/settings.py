@@ -332,8 +332,8 @@ LOGIN_URL = "portal:sign_in"
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out staff login before any password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-    "sesame.backends.ModelBackend",
+    "asm_portal.auth_backends.PasswordBackend",
+    "asm_portal.auth_backends.SignInLinkBackend",
 ]
 SESAME_MAX_AGE = 30 * 60  # seconds: the sign-in link expires within 30 minutes
 SESAME_ONE_TIME = True  # signing in updates last_login, which spends the link

@@ -58,12 +58,13 @@ def claimable_quantity(order_line: OrderLine) -> int:
     return max(order_line.quantity - covered, 0)
 
 
-def claim_destination(claim: Claim) -> str:
+def claim_destination(claim: Claim, *, current: Terms | None = None) -> str:
     """Where the customer sends the item (RP3, WP3): the address in the claim's terms, or, if it was never
-    set when the claim was filed, the one set since; empty while neither is set."""
-    return Terms.from_snapshot(claim.policy_terms).destination(claim.kind) or current_terms().destination(
-        claim.kind
-    )
+    set when the claim was filed, the one set since (``current``, when the caller has read them already);
+    empty while neither is set."""
+    return Terms.from_snapshot(claim.policy_terms).destination(claim.kind) or (
+        current or current_terms()
+    ).destination(claim.kind)
 
 
 def ship_by(claim: Claim) -> date | None:

@@ -4,10 +4,12 @@ Every verdict carries a reason a customer can be shown. ``today`` is always
 passed in: the rules never read the clock.
 """
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from policies.dates import return_window_ends_on, warranty_ends_on
@@ -18,6 +20,12 @@ from policies.terms import Terms
 
 def human_date(day: date) -> str:
     """The day as pages and emails write it in the active language (DATE_FORMAT)."""
+    return _formatted_day(day, get_language())
+
+
+@functools.lru_cache(maxsize=4096)
+def _formatted_day(day: date, language: str | None) -> str:
+    """Remembered per language: my orders writes the same few days for every line of an order."""
     return date_format(day)
 
 

@@ -1,6 +1,5 @@
 """Pieces of the claim shown on several back-office pages: checklist, photos, terms, eligibility."""
 
-from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import date
 
@@ -18,16 +17,6 @@ from claims.selectors import eligibility_as_filed
 from policies.declaration import points_for
 from policies.models import PolicyTerms
 from policies.terms import Terms
-
-# Stands for an object's id in a link reversed once for a whole list.
-_ID_MARK = 987654321
-
-
-def link_for_each(viewname: str, *, query: str = "") -> Callable[[int], str]:
-    """``reverse(viewname, args=[id])`` (plus ``query``) for any id, reversed once: a list of 50 links
-    would otherwise match the URL patterns 50 times."""
-    before_id, _mark, after_id = reverse(viewname, args=[_ID_MARK]).partition(str(_ID_MARK))
-    return lambda object_id: f"{before_id}{object_id}{after_id}{query}"
 
 
 def field_label(model: type[Model], name: str) -> str:

@@ -28,8 +28,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from asm_portal.admin_input import CheckedChangeList
-from claims.admin.display import date_flag, link_for_each
+from claims.admin.display import date_flag
 from claims.lifecycle import ClaimKind, Status
+from claims.links import link_for_each
 from policies.reasons import ShippingPayer
 
 # The columns the rows are written with, in order: the queue's list_display.

@@ -18,11 +18,12 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from claims.admin.display import link_for_each, staff_member
+from claims.admin.display import staff_member
 from claims.admin.forms.base import ClaimStepForm
 from claims.admin.forms.warehouse import InspectionForm, ReceiveForm
 from claims.admin.steps import run_step
 from claims.lifecycle import Status
+from claims.links import link_for_each
 from claims.models import Claim
 from claims.permissions import INSPECT, RECEIVE
 from claims.selectors import parcel_receipt

@@ -9,8 +9,9 @@ from django.db.models import BooleanField, Case, Prefetch, QuerySet, When
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from asm_portal.compiled_reads import CompiledRead
 from claims.lifecycle import ClaimEventKind, ClaimKind
-from claims.models import Claim, ClaimEvent, ClaimPhoto, Message, Order, OrderLine, User, normalize_email
+from claims.models import Claim, ClaimEvent, ClaimPhoto, Order, OrderLine, User, normalize_email
 from claims.selectors import COVERING_CLAIMS, REFUSED_CLAIMS, is_refused
 from policies.eligibility import (
     Declaration,
@@ -29,7 +30,7 @@ from policies.reasons import (
     ReturnRule,
     ShippingPayer,
 )
-from policies.terms import Terms, current_terms
+from policies.terms import Terms
 
 
 @dataclass(frozen=True)
@@ -115,35 +116,48 @@ class OrdersPage:
     claims: Sequence[Claim]
 
 
-def orders_page(*, customer: User, today: date, terms: Terms) -> OrdersPage:
-    """Every order under the customer's email with each line's standing, and every claim, in two queries.
-
-    The lines come with their order and product, newest order first, and are
-    grouped by order here: an order is listed through its lines (the shop's
-    orders always have some). The customer's claims are read once, with only
-    what the list and the lines' standing show (a claim row is wide:
-    declaration, policy snapshot), and take their product from those lines:
-    listed newest first, and those the database finds covering their items
-    (``COVERING_CLAIMS``) counted against their line.
-    """
-    lines = list(customer_lines(customer).order_by("-order__purchased_on", "-order__pk", "pk"))
-    lines_by_id = {line.pk: line for line in lines}
-    claims = list(
-        customer_claims(customer)
+# My orders' two reads, compiled once per connection (asm_portal.compiled_reads).
+_ORDER_LINES = CompiledRead(
+    lambda customer_id: customer_lines(User(pk=customer_id)).order_by(
+        "-order__purchased_on", "-order__pk", "pk"
+    ),
+    customer_id=int,
+)
+# The claims with only what the list and the lines' standing show (a claim row is wide: the
+# declaration, the policy snapshot), and whether the database finds each covering its items or refused.
+_LISTED_CLAIMS = CompiledRead(
+    lambda customer_id: (
+        customer_claims(User(pk=customer_id))
         .select_related(None)
         .only("rma_number", "kind", "status", "quantity", "order_line")
         .annotate(
             covers_items=Case(When(COVERING_CLAIMS, then=True), default=False, output_field=BooleanField()),
             refused=Case(When(REFUSED_CLAIMS, then=True), default=False, output_field=BooleanField()),
         )
-    )
+    ),
+    customer_id=int,
+)
+
+
+def orders_page(*, customer: User, today: date, terms: Terms) -> OrdersPage:
+    """Every order under the customer's email with each line's standing, and every claim, in two queries.
+
+    The lines come with their order and product, newest order first, and are
+    grouped by order here: an order is listed through its lines (the shop's
+    orders always have some). The customer's claims are read once and take
+    their product from those lines: listed newest first, and those that cover
+    their items (``COVERING_CLAIMS``) counted against their line.
+    """
+    lines = _ORDER_LINES.all(customer_id=customer.pk)
+    lines_by_id = {line.pk: line for line in lines}
+    claims = _LISTED_CLAIMS.all(customer_id=customer.pk)
     covering: dict[int, list[Claim]] = defaultdict(list)
     refused: dict[int, list[Claim]] = defaultdict(list)
     for claim in claims:
         claim.order_line = lines_by_id[claim.order_line_id]
-        if claim.covers_items:
+        if claim.covers_items:  # type: ignore[attr-defined]
             covering[claim.order_line_id].append(claim)
-        if claim.refused:
+        if claim.refused:  # type: ignore[attr-defined]
             refused[claim.order_line_id].append(claim)
     orders: list[OrderStanding] = []
     for line in lines:
@@ -167,6 +181,17 @@ class TimelineEntry:
     title: str
     note: str
     by_customer: bool
+    # In the exchange with care: "question" (care asked, the note is the question), "answer" (the
+    # customer's answer, which sent the claim back to review), or "" for any other step.
+    exchange: str = ""
+
+
+def _exchange(event: ClaimEvent) -> str:
+    if event.kind == ClaimEventKind.INFO_REQUESTED:
+        return "question"
+    if event.kind == ClaimEventKind.SUBMITTED and event.from_status == ClaimEventKind.INFO_REQUESTED:
+        return "answer"
+    return ""
 
 
 def _timeline_entry(event: ClaimEvent, customer_id: int) -> TimelineEntry:
@@ -177,7 +202,11 @@ def _timeline_entry(event: ClaimEvent, customer_id: int) -> TimelineEntry:
     else:
         title = event.get_kind_display()
     return TimelineEntry(
-        at=event.created_at, title=title, note=event.note, by_customer=event.actor_id == customer_id
+        at=event.created_at,
+        title=title,
+        note=event.note,
+        by_customer=event.actor_id == customer_id,
+        exchange=_exchange(event),
     )
 
 
@@ -185,30 +214,45 @@ def _timeline_entry(event: ClaimEvent, customer_id: int) -> TimelineEntry:
 class ClaimPage:
     claim: Claim
     timeline: list[TimelineEntry]
-    conversation: list[Message]
     photos: list[ClaimPhoto]
 
     @property
-    def latest_question(self) -> Message | None:
-        questions = [message for message in self.conversation if message.kind == Message.Kind.QUESTION]
+    def conversation(self) -> list[TimelineEntry]:
+        """Care's questions and the customer's answers, oldest first: the steps that carried them."""
+        return [entry for entry in self.timeline if entry.exchange]
+
+    @property
+    def latest_question(self) -> TimelineEntry | None:
+        questions = [entry for entry in self.timeline if entry.exchange == "question"]
         return questions[-1] if questions else None
+
+
+# The claim page's reads, compiled once per connection (asm_portal.compiled_reads): every customer's
+# every visit makes them.
+_CUSTOMER_CLAIM = CompiledRead(
+    lambda customer_id, rma_number: customer_claims(User(pk=customer_id)).filter(rma_number=rma_number),
+    customer_id=int,
+    rma_number=str,
+)
+_VISIBLE_EVENTS = CompiledRead(
+    lambda claim_id: ClaimEvent.objects.filter(claim_id=claim_id, customer_visible=True), claim_id=int
+)
+_PHOTOS = CompiledRead(lambda claim_id: ClaimPhoto.objects.filter(claim_id=claim_id), claim_id=int)
 
 
 def customer_claim(*, customer: User, rma_number: str) -> Claim:
     """Raises ``Claim.DoesNotExist`` when the claim is not the customer's."""
-    return customer_claims(customer).get(rma_number=rma_number)
+    return _CUSTOMER_CLAIM.get(customer_id=customer.pk, rma_number=rma_number)
 
 
 def claim_page(claim: Claim) -> ClaimPage:
-    """What the customer may see of a claim: visible events, questions and answers, photos."""
+    """What the customer may see of a claim: its visible events (care's questions and the customer's
+    answers among them: each is the note of the step that carried it) and its photos."""
+    customer_id = claim.order_line.order.customer_id
     return ClaimPage(
         claim=claim,
-        timeline=[
-            _timeline_entry(event, claim.order_line.order.customer_id)
-            for event in claim.events.filter(customer_visible=True)
-        ],
-        conversation=list(claim.messages.exclude(kind=Message.Kind.INTERNAL_NOTE)),
-        photos=list(claim.photos.all()),
+        timeline=[_timeline_entry(event, customer_id) for event in _VISIBLE_EVENTS.all(claim_id=claim.pk)],
+        photos=_PHOTOS.all(claim_id=claim.pk),
     )
 
 
@@ -230,16 +274,16 @@ def sign_in_customer(*, order_number: str, email: str) -> User | None:
     )
 
 
-def warranty_open_until(claim: Claim, *, today: date) -> date | None:
+def warranty_open_until(claim: Claim, *, today: date, terms: Terms) -> date | None:
     """After a return was refused or sent back: the last day the customer may still file a warranty claim
-    for the item (W1, today's terms), or None when that is not open to them."""
+    for the item (W1, ``terms``: today's), or None when that is not open to them."""
     if claim.kind != ClaimKind.RETURN or not is_refused(claim):
         return None
     if claim.order_line.claims.filter(REFUSED_CLAIMS, kind=ClaimKind.WARRANTY).exists():
         return None
     order = claim.order_line.order
     verdict = warranty_period(
-        purchased_on=order.purchased_on, delivered_on=order.delivered_on, today=today, terms=current_terms()
+        purchased_on=order.purchased_on, delivered_on=order.delivered_on, today=today, terms=terms
     )
     return verdict.last_day if verdict.eligible else None
 

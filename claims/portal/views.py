@@ -304,6 +304,8 @@ def _render_claim(
     status: int = 200,
 ) -> HttpResponse:
     page = claim_page(claim)
+    terms = current_terms()
+    today = timezone.localdate()
     awaiting_parcel = claim.status == Status.APPROVED and claim.shipped_on is None
     return render(
         request,
@@ -311,10 +313,12 @@ def _render_claim(
         {
             "page": page,
             "claim": claim,
-            "destination": claim_destination(claim),
+            "destination": claim_destination(claim, current=terms),
+            # The footer's contacts from the same read (the context processor would read them again).
+            "care_terms": terms,
             "ship_by": ship_by(claim),
-            "today": timezone.localdate(),
-            "warranty_open_until": warranty_open_until(claim, today=timezone.localdate()),
+            "today": today,
+            "warranty_open_until": warranty_open_until(claim, today=today, terms=terms),
             "ship_form": ship_form or (MarkShippedForm() if awaiting_parcel else None),
             "answer_form": answer_form
             or (

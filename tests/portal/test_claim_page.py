@@ -233,7 +233,7 @@ def test_a_second_question_is_the_one_shown(signed_in, claim_of):
     signed_in.post(reverse("portal:answer", args=[claim.rma_number]), {"answer": "Sent.", "action": "submit"})
     request_info(claim=claim, actor=new_staff(), question="And the receipt, please?")
     response = signed_in.get(detail_url(claim))
-    assert response.context["page"].latest_question.body == "And the receipt, please?"
+    assert response.context["page"].latest_question.note == "And the receipt, please?"
 
 
 def test_a_claim_past_its_dates_says_it_is_late_instead_of_promising_the_past(signed_in, claim_of):
