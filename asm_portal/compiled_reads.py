@@ -26,7 +26,11 @@ from typing import Any, Generic, TypeVar
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model, QuerySet
-from django.db.models.query import ModelIterable, get_related_populators  # type: ignore[attr-defined]
+from django.db.models.query import (  # type: ignore[attr-defined]
+    ModelIterable,
+    ValuesListIterable,
+    get_related_populators,
+)
 from django.db.models.sql.compiler import SQLCompiler
 
 M = TypeVar("M", bound=Model)
@@ -54,7 +58,7 @@ class _Compiled:
     converters: dict[int, Any]
     columns: int | None  # how many columns to keep, when the SQL selects more (ordering) than it returns
     init_fields: list[str]
-    model_columns: slice
+    model_columns: slice | None  # None: a values_list() read, whose rows are the tuples
     populators: list[Any]
     annotations: dict[str, int]
 
@@ -64,7 +68,7 @@ class CompiledRead(Generic[M]):
 
     ``read.all(name=value, …)`` runs it; ``read.get(…)`` expects one row, and
     raises the model's ``DoesNotExist`` or ``MultipleObjectsReturned`` as
-    ``QuerySet.get`` would.
+    ``QuerySet.get`` would. A ``values_list()`` queryset gives tuples.
     """
 
     def __init__(self, build: Callable[..., QuerySet[M]], **parameters: type) -> None:
@@ -76,20 +80,29 @@ class CompiledRead(Generic[M]):
         )
 
     def all(self, **values: Any) -> list[M]:
-        if values.keys() != self._parameters.keys():
-            raise TypeError(f"expected {sorted(self._parameters)}, got {sorted(values)}")
-        connection = connections[DEFAULT_DB_ALIAS]
-        compiled = self._compiled.get(connection)
-        if compiled is None:
-            compiled = self._compiled[connection] = self._compile(connection)
-        params = list(compiled.params)
-        for name, positions in compiled.slots.items():
-            for position in positions:
-                params[position] = values[name]
-        with connection.cursor() as cursor:
-            cursor.execute(compiled.sql, params)
-            rows: Sequence[Any] = cursor.fetchall()
-        return self._instances(compiled, rows)
+        """The model instances, for a queryset of instances."""
+        compiled, rows = self._run(values)
+        if compiled.model_columns is None:
+            raise TypeError("a values_list() read gives rows(), not instances")
+        model = self._model
+        assert model is not None  # known once compiled
+        alias = compiled.compiler.connection.alias
+        instances = []
+        for row in rows:
+            instance = model.from_db(alias, compiled.init_fields, row[compiled.model_columns])
+            for populator in compiled.populators:
+                populator.populate(row, instance)
+            for name, column in compiled.annotations.items():
+                setattr(instance, name, row[column])
+            instances.append(instance)
+        return instances
+
+    def rows(self, **values: Any) -> list[tuple[Any, ...]]:
+        """The tuples, for a ``values_list()`` queryset."""
+        compiled, rows = self._run(values)
+        if compiled.model_columns is not None:
+            raise TypeError("a read of instances gives all(), not rows")
+        return [tuple(row) for row in rows]
 
     def get(self, **values: Any) -> M:
         found = self.all(**values)
@@ -110,11 +123,14 @@ class CompiledRead(Generic[M]):
         queryset = self._build(**stand_ins)
         self._model = queryset.model
         if (
-            queryset._iterable_class is not ModelIterable
+            queryset._iterable_class not in (ModelIterable, ValuesListIterable)
             or queryset._prefetch_related_lookups  # type: ignore[attr-defined]
             or queryset._known_related_objects  # type: ignore[attr-defined]
         ):
-            raise TypeError("a compiled read makes model instances with no prefetches or known relations")
+            raise TypeError(
+                "a compiled read makes model instances or tuples (values_list), with no prefetches "
+                "or known relations"
+            )
         compiler = queryset.query.get_compiler(connection=connection)
         sql, params = compiler.as_sql()
         slots = {
@@ -127,8 +143,10 @@ class CompiledRead(Generic[M]):
         if missing:
             raise TypeError(f"the SQL does not carry {missing} as given (a lookup changed the value)")
         klass_info, select = compiler.klass_info, compiler.select
-        assert klass_info is not None
-        first, last = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        instances = queryset._iterable_class is ModelIterable  # else values_list(): tuples
+        first, last = (
+            (klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1) if instances else (0, 0)
+        )
         return _Compiled(
             sql=sql,
             params=tuple(params),
@@ -137,25 +155,27 @@ class CompiledRead(Generic[M]):
             converters=compiler.get_converters([column[0] for column in select[: compiler.col_count]]),
             columns=compiler.col_count if compiler.has_extra_select else None,
             init_fields=[column[0].target.attname for column in select[first:last]],
-            model_columns=slice(first, last),
-            populators=get_related_populators(klass_info, select, connection.alias),
+            model_columns=slice(first, last) if instances else None,
+            populators=get_related_populators(klass_info, select, connection.alias) if instances else [],
             annotations=dict(compiler.annotation_col_map or {}),
         )
 
-    def _instances(self, compiled: _Compiled, rows: Sequence[Any]) -> list[M]:
+    def _run(self, values: dict[str, Any]) -> tuple[_Compiled, Sequence[Any]]:
+        if values.keys() != self._parameters.keys():
+            raise TypeError(f"expected {sorted(self._parameters)}, got {sorted(values)}")
+        connection = connections[DEFAULT_DB_ALIAS]
+        compiled = self._compiled.get(connection)
+        if compiled is None:
+            compiled = self._compiled[connection] = self._compile(connection)
+        params = list(compiled.params)
+        for name, positions in compiled.slots.items():
+            for position in positions:
+                params[position] = values[name]
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            rows: Sequence[Any] = cursor.fetchall()
         if compiled.columns is not None:
             rows = [row[: compiled.columns] for row in rows]
         if compiled.converters:
             rows = list(compiled.compiler.apply_converters(rows, compiled.converters))
-        model = self._model
-        assert model is not None
-        alias = compiled.compiler.connection.alias
-        instances = []
-        for row in rows:
-            instance = model.from_db(alias, compiled.init_fields, row[compiled.model_columns])
-            for populator in compiled.populators:
-                populator.populate(row, instance)
-            for name, column in compiled.annotations.items():
-                setattr(instance, name, row[column])
-            instances.append(instance)
-        return instances
+        return compiled, rows

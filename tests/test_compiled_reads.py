@@ -4,6 +4,7 @@ refuses what it could not replay."""
 from unittest import mock
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.db import connection
 from django.db.models import BooleanField, Case, Value, When
 from django.db.models.sql.compiler import SQLCompiler
@@ -118,3 +119,24 @@ def test_a_prefetch_is_refused_at_first_use():
 def test_the_parameters_are_named_as_declared():
     with pytest.raises(TypeError, match="expected"):
         CLAIM_BY_RMA.all(customer_id=1)
+
+
+PERMISSION_NAME = ("content_type__app_label", "codename")
+
+
+def test_a_values_list_read_gives_the_tuples_its_queryset_gives():
+    staff = User.objects.create(email="care@asm.example", is_staff=True)
+    staff.user_permissions.set(Permission.objects.filter(codename__in=["view_claim", "change_claim"]))
+    read = CompiledRead(
+        lambda user_id: Permission.objects.filter(user=user_id).values_list(*PERMISSION_NAME), user_id=int
+    )
+    assert read.rows(user_id=staff.pk) == list(
+        Permission.objects.filter(user=staff.pk).values_list(*PERMISSION_NAME)
+    )
+    with pytest.raises(TypeError, match="gives rows"):
+        read.all(user_id=staff.pk)
+
+
+def test_a_read_with_no_parameters():
+    read = CompiledRead(lambda: Permission.objects.values_list(*PERMISSION_NAME))
+    assert read.rows() == list(Permission.objects.values_list(*PERMISSION_NAME))
