@@ -19,8 +19,9 @@ from policies.eligibility import human_date
 
 
 def _refused(message: str, claim: Claim) -> SafeString:
-    link = link_for_each("portal:claim_detail")(claim.rma_number)
-    return mark_safe(message % {"url": escape(link), "rma": escape(claim.rma_number)})  # noqa: S308 - escaped above
+    rma_number = claim.rma_number or ""  # a decided claim always has one
+    link = link_for_each("portal:claim_detail")(rma_number)
+    return mark_safe(message % {"url": escape(link), "rma": escape(rma_number)})  # noqa: S308 - escaped above
 
 
 def return_standing(line: LineStanding) -> str:
