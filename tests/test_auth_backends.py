@@ -32,8 +32,9 @@ def test_permissions_come_from_the_person_and_their_groups_as_django_reads_them(
     group = Group.objects.create(name="Inspectors")
     group.permissions.add(Permission.objects.get(codename="change_claim"))
     staff.groups.add(group)
-    staff = PasswordBackend().get_user(staff.pk)
-    assert PasswordBackend().get_all_permissions(staff) == {"claims.view_claim", "claims.change_claim"}
+    signed_in = PasswordBackend().get_user(staff.pk)
+    assert signed_in is not None
+    assert PasswordBackend().get_all_permissions(signed_in) == {"claims.view_claim", "claims.change_claim"}
 
 
 def test_a_permission_taken_away_counts_from_the_next_request(client):
