@@ -50,7 +50,8 @@ def _stand_in(kind: type) -> object:
 
 
 @dataclass(frozen=True)
-class _Compiled:
+class _Compiled(Generic[M]):
+    model: type[M]
     sql: str
     params: tuple[Any, ...]
     # Parameter name → where its value goes in ``params``.
@@ -75,28 +76,13 @@ class CompiledRead(Generic[M]):
     def __init__(self, build: Callable[..., QuerySet[M]], **parameters: type) -> None:
         self._build = build
         self._parameters = parameters
-        self._model: type[M] | None = None
-        self._compiled: weakref.WeakKeyDictionary[BaseDatabaseWrapper, _Compiled] = (
+        self._compiled: weakref.WeakKeyDictionary[BaseDatabaseWrapper, _Compiled[M]] = (
             weakref.WeakKeyDictionary()
         )
 
     def all(self, **values: Any) -> list[M]:
         """The model instances, for a queryset of instances."""
-        compiled, rows = self._run(values)
-        if compiled.model_columns is None:
-            raise TypeError("a values_list() read gives rows(), not instances")
-        model = self._model
-        assert model is not None  # known once compiled
-        alias = compiled.compiler.connection.alias
-        instances = []
-        for row in rows:
-            instance = model.from_db(alias, compiled.init_fields, row[compiled.model_columns])
-            for populator in compiled.populators:
-                populator.populate(row, instance)
-            for name, column in compiled.annotations.items():
-                setattr(instance, name, row[column])
-            instances.append(instance)
-        return instances
+        return self._instances(*self._run(values))
 
     def rows(self, **values: Any) -> list[tuple[Any, ...]]:
         """The tuples, for a ``values_list()`` queryset."""
@@ -106,11 +92,11 @@ class CompiledRead(Generic[M]):
         return [tuple(row) for row in rows]
 
     def get(self, **values: Any) -> M:
-        found = self.all(**values)
+        compiled, rows = self._run(values)
+        found = self._instances(compiled, rows)
         if len(found) == 1:
             return found[0]
-        model = self._model
-        assert model is not None  # known once compiled
+        model = compiled.model
         if not found:
             raise model.DoesNotExist(  # type: ignore[attr-defined]
                 f"{model._meta.object_name} matching query does not exist."
@@ -119,10 +105,9 @@ class CompiledRead(Generic[M]):
             f"get() returned more than one {model._meta.object_name}"
         )
 
-    def _compile(self, connection: BaseDatabaseWrapper) -> _Compiled:
+    def _compile(self, connection: BaseDatabaseWrapper) -> _Compiled[M]:
         stand_ins = {name: _stand_in(kind) for name, kind in self._parameters.items()}
         queryset = self._build(**stand_ins)
-        self._model = queryset.model
         if (
             queryset._iterable_class not in (ModelIterable, ValuesListIterable)
             or queryset._prefetch_related_lookups  # type: ignore[attr-defined]
@@ -149,6 +134,7 @@ class CompiledRead(Generic[M]):
             (klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1) if instances else (0, 0)
         )
         return _Compiled(
+            model=queryset.model,
             sql=sql,
             params=tuple(params),
             slots=slots,
@@ -161,7 +147,21 @@ class CompiledRead(Generic[M]):
             annotations=dict(compiler.annotation_col_map or {}),
         )
 
-    def _run(self, values: dict[str, Any]) -> tuple[_Compiled, Sequence[Any]]:
+    def _instances(self, compiled: _Compiled[M], rows: Sequence[Any]) -> list[M]:
+        if compiled.model_columns is None:
+            raise TypeError("a values_list() read gives rows(), not instances")
+        alias = compiled.compiler.connection.alias
+        instances = []
+        for row in rows:
+            instance = compiled.model.from_db(alias, compiled.init_fields, row[compiled.model_columns])
+            for populator in compiled.populators:
+                populator.populate(row, instance)
+            for name, column in compiled.annotations.items():
+                setattr(instance, name, row[column])
+            instances.append(instance)
+        return instances
+
+    def _run(self, values: dict[str, Any]) -> tuple[_Compiled[M], Sequence[Any]]:
         if values.keys() != self._parameters.keys():
             raise TypeError(f"expected {sorted(self._parameters)}, got {sorted(values)}")
         connection = connections[DEFAULT_DB_ALIAS]
