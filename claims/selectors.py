@@ -35,8 +35,11 @@ def is_refused(claim: Claim) -> bool:
     )
 
 
-def refused_before(order_line: OrderLine, kind: str) -> bool:
-    return order_line.claims.filter(REFUSED_CLAIMS, kind=kind).exists()
+def refused_units(order_line: OrderLine, kind: str) -> int:
+    """How many of the line's units a claim of this kind was refused for (RP5): the customer may not claim
+    those units under that kind again; the line's other units stay open to it."""
+    refused = order_line.claims.filter(REFUSED_CLAIMS, kind=kind).aggregate(total=Sum("quantity"))["total"]
+    return refused or 0
 
 
 def shipping_reimbursable(claim: Claim) -> bool:

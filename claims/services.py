@@ -35,7 +35,7 @@ from claims.models import (
     User,
 )
 from claims.outbox import record_notification
-from claims.selectors import claim_destination, claimable_quantity, refused_before, shipping_reimbursable
+from claims.selectors import claim_destination, claimable_quantity, refused_units, shipping_reimbursable
 from policies.calendar import load_business_calendar
 from policies.dates import promised_dates
 from policies.declaration import Declaration, contradicted_clauses, declaration_of, declared_columns
@@ -255,7 +255,9 @@ def submit_claim(
         raise ClaimError(_("One of the photos belongs elsewhere; upload it again."))
     if Claim.objects.filter(order_line=line, status__in=OPEN_STATUS_VALUES).exists():
         raise NotEligible(_("This item already has an open claim; follow it on its page."))
-    if not actor.is_staff and refused_before(line, request.kind):
+    # RP5: the units refused under this kind stay refused to the customer; the line's others do not.
+    refused = 0 if actor.is_staff else refused_units(line, request.kind)
+    if refused and request.quantity > claimable_quantity(line) - refused:
         raise NotEligible(
             _("A claim of this kind was already refused for this item; contact ASM care if you disagree.")
         )

@@ -42,8 +42,15 @@ class LineStanding:
     warranty_verdict: Verdict
     open_claim: Claim | None
     claimable_quantity: int
-    # The claims of each kind decided against the customer for this line (``REFUSED_CLAIMS``), newest first.
+    # For each kind, the newest claim decided against the customer for this line (``REFUSED_CLAIMS``), and
+    # how many units such claims covered: those units may not be claimed under that kind again (RP5).
     refused: dict[str, Claim] = field(default_factory=dict)
+    refused_units: dict[str, int] = field(default_factory=dict)
+
+    def units_left(self, kind: str) -> int:
+        """The units the customer may still claim under ``kind``: not covered by a claim, nor refused under
+        it."""
+        return max(self.claimable_quantity - self.refused_units.get(kind, 0), 0)
 
     @property
     def can_file(self) -> bool:
@@ -51,19 +58,23 @@ class LineStanding:
 
     @property
     def can_return(self) -> bool:
-        return self.can_file and self.return_verdict.eligible and ClaimKind.RETURN not in self.refused
+        return self.can_file and self.return_verdict.eligible and self.units_left(ClaimKind.RETURN) > 0
 
     @property
     def can_claim_warranty(self) -> bool:
-        return self.can_file and self.warranty_verdict.eligible and ClaimKind.WARRANTY not in self.refused
+        return self.can_file and self.warranty_verdict.eligible and self.units_left(ClaimKind.WARRANTY) > 0
+
+    def refused_for_good(self, kind: str) -> Claim | None:
+        """The refused claim of ``kind`` that leaves no unit of the line to claim that way, if any."""
+        return self.refused.get(kind) if not self.units_left(kind) else None
 
     @property
     def refused_return(self) -> Claim | None:
-        return self.refused.get(ClaimKind.RETURN)
+        return self.refused_for_good(ClaimKind.RETURN)
 
     @property
     def refused_warranty(self) -> Claim | None:
-        return self.refused.get(ClaimKind.WARRANTY)
+        return self.refused_for_good(ClaimKind.WARRANTY)
 
 
 @dataclass(frozen=True)
@@ -100,6 +111,9 @@ def line_standing(line: OrderLine, *, today: date, terms: Terms) -> LineStanding
         claimable_quantity=max(line.quantity - sum(claim.quantity for claim in covering), 0),
         # Oldest first, so the newest of each kind is kept.
         refused={claim.kind: claim for claim in sorted(refused, key=lambda claim: claim.pk)},
+        refused_units={
+            kind: sum(claim.quantity for claim in refused if claim.kind == kind) for kind in ClaimKind
+        },
     )
 
 

@@ -214,7 +214,7 @@ def _file_claim(request: HttpRequest, *, line_id: int, kind: ClaimKind) -> HttpR
     if standing.open_claim is not None:
         messages.info(request, _("This item already has an open claim; here it is."))
         return _to_claim(standing.open_claim)
-    refused = standing.refused.get(kind)
+    refused = standing.refused_for_good(kind)
     if refused is not None:
         messages.info(request, _("A claim of this kind was already decided for this item; here is why."))
         return _to_claim(refused)

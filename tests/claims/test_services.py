@@ -757,3 +757,22 @@ def test_approve_and_reject_racing_on_one_claim_one_wins(postgres):
     assert claim.status in outcomes.values()
     assert claim.events.exclude(to_status=S.SUBMITTED).count() == 1
     assert "cannot be" in str(refusals[0])
+
+
+def test_rp5_the_refused_units_stay_refused_and_the_lines_other_unit_may_still_be_returned():
+    """PRODUCT.md: after a return is sent back, the same units cannot be returned again; the others can."""
+    line = OrderLineFactory(quantity=2)
+    customer = line.order.customer
+    care = StaffFactory()
+    first = make_claim(S.SUBMITTED, line=line, quantity=1)
+    reject_claim(claim=first, actor=care, reason=RejectReason.CONDITION_NOT_MET, message="Opened.")
+
+    with pytest.raises(NotEligible, match="already refused"):
+        submit_claim(request=claim_request(line, quantity=2), actor=customer)
+    second = submit_claim(request=claim_request(line, quantity=1), actor=customer)
+    reject_claim(claim=second, actor=care, reason=RejectReason.CONDITION_NOT_MET, message="Opened too.")
+
+    with pytest.raises(NotEligible, match="already refused"):
+        submit_claim(request=claim_request(line, quantity=1), actor=customer)
+    # Care may still file for the customer (RP1), and a warranty claim stays open to them.
+    assert submit_claim(request=claim_request(line, quantity=1), actor=care).quantity == 1

@@ -10,7 +10,7 @@ from claims.portal import line_texts
 from claims.portal.selectors import orders_page
 from claims.services import reject_claim
 from policies.terms import current_terms
-from tests.factories import make_claim, new_staff
+from tests.factories import make_claim, new_line, new_staff
 from tests.photos import make_photo
 
 pytestmark = pytest.mark.django_db
@@ -47,3 +47,21 @@ def test_the_days_left_are_counted_and_translated(customer, line):
     assert line_texts.return_standing(standing).startswith("4 days left: until ")
     with translation.override("vi"):
         assert line_texts.return_standing(standing).startswith("Còn 4 ngày: đến hết ")
+
+
+def test_a_refused_unit_leaves_the_lines_other_unit_returnable(customer):
+    """RP5: a line of two, one unit's return refused: the other unit may still be returned."""
+    line = new_line(order__customer=customer, quantity=2)
+    first = make_claim(Status.SUBMITTED, line=line, quantity=1)
+    reject_claim(claim=first, actor=new_staff(), reason=RejectReason.CONDITION_NOT_MET, message="Opened.")
+    standing = standing_of(customer, line)
+    assert standing.can_return
+    assert standing.units_left(ClaimKind.RETURN) == 1
+    assert line_texts.return_standing(standing).startswith("4 days left")
+
+    second = make_claim(Status.SUBMITTED, line=line, quantity=1)
+    reject_claim(claim=second, actor=new_staff(), reason=RejectReason.CONDITION_NOT_MET, message="Opened.")
+    standing = standing_of(customer, line)
+    assert not standing.can_return
+    assert standing.can_claim_warranty
+    assert second.rma_number in line_texts.return_standing(standing)
