@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Before anything reads the path or the query string into a database query.
     "asm_portal.input_guard.RejectControlCharactersMiddleware",
+    # The shop's API answers an unknown address or method with its JSON problems, not a page.
+    "shop_api.middleware.ApiProblemsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "asm_portal.private_pages.PrivatePagesMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -29,6 +29,9 @@ from shop_api.schemas import (
     Problems,
 )
 
+# Where the API is served (asm_portal/urls.py), under the site's root.
+API_ROOT = "api/v1/"
+
 api = NinjaAPI(
     title="ASM Care Portal API",
     version="1",
@@ -46,8 +49,9 @@ CLAIMS_READ = ApiKeyAuth(Permission.CLAIMS_READ)
 REFUSALS: dict[int, Any] = {400: Problems, 401: Problems, 403: Problems, 429: Problems}
 
 
-def _problems(request: HttpRequest, status: int, problems: Sequence[tuple[str, str]]) -> HttpResponse:
-    body = {"errors": [{"field": field, "message": message} for field, message in problems]}
+def problems(request: HttpRequest, status: int, found: Sequence[tuple[str, str]]) -> HttpResponse:
+    """The API's refusal: each problem as the field it is about and a message."""
+    body = {"errors": [{"field": field, "message": message} for field, message in found]}
     return api.create_response(request, body, status=status)
 
 
@@ -62,12 +66,12 @@ def _place(location: Sequence[Any]) -> str:
 
 @api.exception_handler(ValidationError)
 def _malformed(request: HttpRequest, error: ValidationError) -> HttpResponse:
-    return _problems(request, 400, [(_place(item["loc"]), item["msg"]) for item in error.errors])
+    return problems(request, 400, [(_place(item["loc"]), item["msg"]) for item in error.errors])
 
 
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
-    response = _problems(request, 401, [("Authorization", error.message)])
+    response = problems(request, 401, [("Authorization", error.message)])
     response["WWW-Authenticate"] = "Bearer"
     return response
 
@@ -75,29 +79,29 @@ def _unauthenticated(request: HttpRequest, error: AuthenticationError) -> HttpRe
 @api.exception_handler(HttpError)
 def _refused(request: HttpRequest, error: HttpError) -> HttpResponse:
     field = "Authorization" if error.status_code == 403 else "body"
-    return _problems(request, error.status_code, [(field, error.message)])
+    return problems(request, error.status_code, [(field, error.message)])
 
 
 @api.exception_handler(RateLimited)
 def _rate_limited(request: HttpRequest, error: RateLimited) -> HttpResponse:
-    response = _problems(request, 429, [("Authorization", str(error))])
+    response = problems(request, 429, [("Authorization", str(error))])
     response["Retry-After"] = str(error.retry_after_seconds)
     return response
 
 
 @api.exception_handler(orders.OrdersRefused)
 def _orders_refused(request: HttpRequest, error: orders.OrdersRefused) -> HttpResponse:
-    return _problems(request, 422, [(problem.field, problem.message) for problem in error.problems])
+    return problems(request, 422, [(problem.field, problem.message) for problem in error.problems])
 
 
 @api.exception_handler(claim_feed.BadCursor)
 def _bad_cursor(request: HttpRequest, error: claim_feed.BadCursor) -> HttpResponse:
-    return _problems(request, 400, [("cursor", str(error))])
+    return problems(request, 400, [("cursor", str(error))])
 
 
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, error: Http404) -> HttpResponse:
-    return _problems(request, 404, [("path", str(error) or "Not found.")])
+    return problems(request, 404, [("path", str(error) or "Not found.")])
 
 
 @api.put(
@@ -147,7 +151,7 @@ def _in_utc(moment: datetime) -> datetime:
 
 @api.exception_handler(MomentOutOfRange)
 def _moment_out_of_range(request: HttpRequest, error: MomentOutOfRange) -> HttpResponse:
-    return _problems(request, 400, [("updated_since", "This moment is beyond the calendar in UTC.")])
+    return problems(request, 400, [("updated_since", "This moment is beyond the calendar in UTC.")])
 
 
 @api.get(
