@@ -24,9 +24,7 @@ class ApiProblemsMiddleware:
         if response.get("Content-Type", "").startswith("application/json"):
             return response  # an endpoint's own 404: already the API's problems
         if response.status_code == 404:
-            return problems(
-                request, 404, [("path", f"No such endpoint; see /{API_ROOT}docs.")]
-            )
+            return problems(request, 404, [("path", f"No such endpoint; see /{API_ROOT}docs.")])
         allowed = response.get("Allow", "")
         refusal = problems(
             request, 405, [("method", f"{request.method} is not allowed here; allowed: {allowed}.")]

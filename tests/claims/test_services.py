@@ -46,6 +46,7 @@ from tests.factories import (
     claim_request,
     days_ago,
     make_claim,
+    new_staff,
 )
 from tests.photos import make_photo
 
@@ -761,9 +762,9 @@ def test_approve_and_reject_racing_on_one_claim_one_wins(postgres):
 
 def test_rp5_the_refused_units_stay_refused_and_the_lines_other_unit_may_still_be_returned():
     """PRODUCT.md: after a return is sent back, the same units cannot be returned again; the others can."""
-    line = OrderLineFactory(quantity=2)
+    line = cast(OrderLine, OrderLineFactory(quantity=2))
     customer = line.order.customer
-    care = StaffFactory()
+    care = new_staff()
     first = make_claim(S.SUBMITTED, line=line, quantity=1)
     reject_claim(claim=first, actor=care, reason=RejectReason.CONDITION_NOT_MET, message="Opened.")
 
