@@ -19,6 +19,7 @@ def script_prefix():
         ("portal:claim_detail", ["RMA-2026-000123"]),
         ("portal:claim_detail", ["odd value;with=signs&spaces é"]),
         ("portal:file_return", [42]),
+        ("portal:claim_slip", ["RMA-2026-000123", "a6"]),
         ("admin:claims_claim_change", [7]),
     ],
 )
