@@ -22,7 +22,7 @@ from claims.errors import ClaimError
 from claims.languages import language_of
 from claims.lifecycle import ClaimEventKind, Status
 from claims.models import Claim
-from claims.selectors import due_soon, overdue
+from claims.selectors import due_soon, overdue, shipment_expires_at
 from claims.services import (
     alert_deadline_missed,
     alert_target_passed,
@@ -111,9 +111,10 @@ def remind_or_expire_shipment(*, claim: Claim, now: datetime) -> ClaimEventKind 
     Returns the kind of event it recorded, if any.
     """
     terms = Terms.from_snapshot(claim.policy_terms)
-    if claim.approved_at is None:  # never, for a claim claims_awaiting_shipment selected
+    expires_at = shipment_expires_at(claim)
+    # Never None for a claim that claims_awaiting_shipment selected.
+    if claim.approved_at is None or expires_at is None:
         return None
-    expires_at = claim.approved_at + timedelta(days=terms.ship_expiry_days)
     if now >= expires_at:
         with translation.override(language_of(claim.order_line.order.customer)):
             why = ngettext(

@@ -43,8 +43,9 @@ def link_for_each(viewname: str, *, query: str = "") -> Callable[[int | str], st
 
 def link(viewname: str, *args: int | str) -> str:
     """``reverse(viewname, args=args)``: remembered for no argument or one; reversed each time for more."""
+    if len(args) > 1:
+        return reverse(viewname, args=args)
     if not args:
         return _fixed(viewname, get_script_prefix(), get_urlconf())
-    if len(args) == 1:
-        return link_for_each(viewname)(args[0])
-    return reverse(viewname, args=args)
+    before, after = _around_argument(viewname, get_script_prefix(), get_urlconf())
+    return f"{before}{quote(str(args[0]), safe=_SAFE)}{after}"

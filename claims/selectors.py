@@ -70,13 +70,18 @@ def claim_destination(claim: Claim, *, current: Terms | None = None) -> str:
     ).destination(claim.kind)
 
 
-def ship_by(claim: Claim) -> date | None:
-    """The last day to send an approved claim's item before it expires (``ship_expiry_days`` after
-    approval, as the deadline sweep counts)."""
+def shipment_expires_at(claim: Claim) -> datetime | None:
+    """When an approved claim whose item was not sent expires: ``ship_expiry_days`` after the approval, in
+    the claim's own terms (the deadline sweep expires it then; the customer is told the day)."""
     if claim.approved_at is None:
         return None
-    terms = Terms.from_snapshot(claim.policy_terms)
-    return timezone.localdate(claim.approved_at + timedelta(days=terms.ship_expiry_days))
+    return claim.approved_at + timedelta(days=Terms.from_snapshot(claim.policy_terms).ship_expiry_days)
+
+
+def ship_by(claim: Claim) -> date | None:
+    """The last day to send an approved claim's item before it expires."""
+    expires_at = shipment_expires_at(claim)
+    return timezone.localdate(expires_at) if expires_at else None
 
 
 def eligibility_as_filed(claim: Claim) -> Verdict:

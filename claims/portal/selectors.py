@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db.models import BooleanField, Case, Prefetch, QuerySet, When
@@ -42,15 +42,15 @@ class LineStanding:
     warranty_verdict: Verdict
     open_claim: Claim | None
     claimable_quantity: int
-    # For each kind, the newest claim decided against the customer for this line (``REFUSED_CLAIMS``), and
-    # how many units such claims covered: those units may not be claimed under that kind again (RP5).
-    refused: dict[str, Claim] = field(default_factory=dict)
-    refused_units: dict[str, int] = field(default_factory=dict)
+    # The claims decided against the customer for this line (``REFUSED_CLAIMS``), oldest first: their units
+    # may not be claimed under their kind again (RP5).
+    refused: tuple[Claim, ...] = ()
 
     def units_left(self, kind: str) -> int:
         """The units the customer may still claim under ``kind``: not covered by a claim, nor refused under
         it."""
-        return max(self.claimable_quantity - self.refused_units.get(kind, 0), 0)
+        refused_units = sum(claim.quantity for claim in self.refused if claim.kind == kind)
+        return max(self.claimable_quantity - refused_units, 0)
 
     @property
     def can_file(self) -> bool:
@@ -65,8 +65,10 @@ class LineStanding:
         return self.can_file and self.warranty_verdict.eligible and self.units_left(ClaimKind.WARRANTY) > 0
 
     def refused_for_good(self, kind: str) -> Claim | None:
-        """The refused claim of ``kind`` that leaves no unit of the line to claim that way, if any."""
-        return self.refused.get(kind) if not self.units_left(kind) else None
+        """The newest refused claim of ``kind``, when it leaves no unit of the line to claim that way."""
+        if self.units_left(kind):
+            return None
+        return next((claim for claim in reversed(self.refused) if claim.kind == kind), None)
 
     @property
     def refused_return(self) -> Claim | None:
@@ -109,11 +111,7 @@ def line_standing(line: OrderLine, *, today: date, terms: Terms) -> LineStanding
         ),
         open_claim=next((claim for claim in covering if claim.is_open), None),
         claimable_quantity=max(line.quantity - sum(claim.quantity for claim in covering), 0),
-        # Oldest first, so the newest of each kind is kept.
-        refused={claim.kind: claim for claim in sorted(refused, key=lambda claim: claim.pk)},
-        refused_units={
-            kind: sum(claim.quantity for claim in refused if claim.kind == kind) for kind in ClaimKind
-        },
+        refused=tuple(sorted(refused, key=lambda claim: claim.pk)),
     )
 
 
